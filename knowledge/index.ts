@@ -1,0 +1,17 @@
+// The knowledge base: the model of matter guides and FAQ entries, the SQLite
+// store, and the importers and exporters for real government sources.
+
+// Commonly used
+export * from './model.ts';
+export { KnowledgeError, KnowledgeErrorCodes, type KnowledgeErrorCode } from './errors.ts';
+export { checkEntry, assertEntry, type FieldProblem } from './validate.ts';
+export {
+  KnowledgeStore, openDatabase, contentHash,
+  type Db, type WriteOptions, type SaveOptions, type ListFilter, type ImportOutcome,
+  type VersionInfo, type AuditRecord, type KnowledgeStats, type Changes,
+} from './store.ts';
+export { importParsed, type ImportReport } from './import.ts';
+export type { ParsedSource, ParsedRecord, SourceProblem, SourceParser } from './formats/types.ts';
+
+// For other parts that keep their own tables in the same database file
+export { migrateNamed } from './migrations.ts';
