@@ -1,0 +1,122 @@
+// The one room where Botkit lives. Botkit runs each turn (ingest middleware →
+// interrupts → active dialog → message handlers) and persists conversation state;
+// our adapter feeds it activities in-process and collects what it sends back.
+import { randomUUID } from 'node:crypto';
+import { Botkit, type BotkitMessage } from 'botkit';
+import {
+  ActivityTypes, BotAdapter, TurnContext,
+  type Activity, type ConversationReference, type ResourceResponse,
+} from 'botbuilder-core';
+import type { Db } from '../../knowledge/index.ts';
+import { SqliteStorage } from './sqlite-storage.ts';
+
+const SENT = Symbol('sent');
+const REPLY = Symbol('reply');
+
+/** Botbuilder adapter without a transport: channels call processTurn and get the activities back. */
+class InProcessAdapter extends BotAdapter {
+  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const sink = context.turnState.get(SENT) as Partial<Activity>[];
+    sink.push(...activities);
+    return activities.map(() => ({ id: randomUUID() }));
+  }
+
+  async updateActivity(): Promise<void> {
+    throw new Error('updating a sent message is not supported');
+  }
+
+  async deleteActivity(): Promise<void> {
+    throw new Error('deleting a sent message is not supported');
+  }
+
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Event, name: 'continueConversation' }, reference, true);
+    await this.processTurn(activity, logic);
+  }
+
+  async processTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+    const context = new TurnContext(this, activity);
+    const sent: Partial<Activity>[] = [];
+    context.turnState.set(SENT, sent);
+    await this.runMiddleware(context, logic);
+    return sent;
+  }
+}
+
+/** What the dialogue sees of a turn: the text and a per-conversation state slot. */
+export interface TurnIO<S, R> {
+  text: string;
+  channel: string;
+  session: string;
+  user: string;
+  /** The conversation's state; changes are saved when the turn ends. */
+  state: S;
+  reply(payload: R): void;
+}
+
+export interface RuntimeHandlers<S, R> {
+  initialState(): S;
+  /** Whether a message interrupts whatever is going on ("转人工", "重新开始"). */
+  isInterrupt(text: string): boolean;
+  interrupt(io: TurnIO<S, R>): Promise<void>;
+  /** The ordinary turn: active dialog → answer → fallback. */
+  message(io: TurnIO<S, R>): Promise<void>;
+}
+
+export interface BotkitRuntime<R> {
+  processTurn(incoming: { session: string; channel: string; user: string; text: string }): Promise<R>;
+  /** Forgets a conversation's state (e.g. the kiosk's idle reset). */
+  reset(session: string, channel: string): Promise<void>;
+}
+
+export function createBotkitRuntime<S extends object, R>(db: Db, handlers: RuntimeHandlers<S, R>): BotkitRuntime<R> {
+  const adapter = new InProcessAdapter();
+  const storage = new SqliteStorage(db);
+  const controller = new Botkit({ adapter, storage, disable_webserver: true, disable_console: true });
+  const stateProperty = controller.conversationState.createProperty<S>('banshi');
+
+  const turnIO = async (message: BotkitMessage): Promise<TurnIO<S, R>> => {
+    const context = message.context as TurnContext;
+    const state = await stateProperty.get(context, handlers.initialState());
+    return {
+      text: message.text ?? '',
+      channel: context.activity.channelId,
+      session: context.activity.conversation.id,
+      user: context.activity.from.id,
+      state: state as S,
+      // The reply travels in the turn state rather than as an activity: channels want the structured Reply.
+      reply: (payload) => { context.turnState.set(REPLY, payload); },
+    };
+  };
+
+  // Function triggers, never strings: Botkit turns strings into RegExps, and "？" or "(" in Chinese would change the match.
+  controller.interrupts(async (message: BotkitMessage) => handlers.isInterrupt(message.text ?? ''), 'message',
+    async (_bot, message) => { await handlers.interrupt(await turnIO(message)); });
+  controller.on('message', async (_bot, message) => { await handlers.message(await turnIO(message)); });
+
+  return {
+    async processTurn(incoming) {
+      const activity: Partial<Activity> = {
+        type: ActivityTypes.Message,
+        id: randomUUID(),
+        text: incoming.text,
+        channelId: incoming.channel,
+        from: { id: incoming.user, name: incoming.user },
+        recipient: { id: 'banshi', name: 'banshi' },
+        conversation: { id: incoming.session, isGroup: false, conversationType: 'personal', name: incoming.session },
+        timestamp: new Date(),
+      };
+      let result: R | undefined;
+      await adapter.processTurn(activity, async (context) => {
+        await controller.handleTurn(context);
+        result = context.turnState.get(REPLY) as R | undefined;
+      });
+      if (result === undefined) throw new Error('the dialogue produced no reply');
+      return result;
+    },
+    async reset(session, channel) {
+      const keys = Object.keys(await storage.read([`${channel}/conversations/${session}/`]));
+      await storage.delete(keys);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Botbuilder's Storage on SQLite, so Botkit's conversation state survives a restart.
+import type { Storage, StoreItems } from 'botbuilder-core';
+import { migrateNamed, type Db } from '../../knowledge/index.ts';
+
+export class SqliteStorage implements Storage {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+    migrateNamed(db, 'bot-storage', [
+      'CREATE TABLE bot_storage (key TEXT PRIMARY KEY, etag INTEGER NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL)',
+    ]);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    const get = this.db.prepare('SELECT etag, data FROM bot_storage WHERE key = ?');
+    for (const key of keys) {
+      const row = get.get(key) as { etag: number; data: string } | undefined;
+      if (row) items[key] = { ...JSON.parse(row.data), eTag: String(row.etag) };
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const current = this.db.prepare('SELECT etag FROM bot_storage WHERE key = ?');
+    const upsert = this.db.prepare(`INSERT INTO bot_storage (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`);
+    this.db.transaction(() => {
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag, ...data } = item as { eTag?: string } & Record<string, unknown>;
+        const row = current.get(key) as { etag: number } | undefined;
+        // Optimistic concurrency as botbuilder defines it: '*' (or no tag) writes unconditionally.
+        if (row && eTag && eTag !== '*' && eTag !== String(row.etag)) {
+          throw new Error(`storage conflict on ${key}: etag ${eTag} is stale`);
+        }
+        upsert.run(key, JSON.stringify(data), new Date().toISOString());
+      }
+    })();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM bot_storage WHERE key = ?');
+    this.db.transaction(() => { for (const key of keys) del.run(key); })();
+  }
+}
