@@ -1,0 +1,78 @@
+// Banshi's own export format: every field of every entry, so a knowledge base can
+// be moved between installations or kept in version control without loss.
+import { readFile } from 'node:fs/promises';
+import { KnowledgeError } from '../errors.ts';
+import type { Entry } from '../model.ts';
+import type { ParsedSource } from './types.ts';
+
+export const BANSHI_JSON_FORMAT = 'banshi-json';
+/** Bump when a change to the model would make old files mean something else. */
+export const BANSHI_JSON_VERSION = 1;
+
+export interface BanshiJsonDocument {
+  format: typeof BANSHI_JSON_FORMAT;
+  version: typeof BANSHI_JSON_VERSION;
+  exportedAt: string;
+  entries: Entry[];
+}
+
+/** Serialises entries as a banshi-json document (pretty-printed, so diffs stay readable). */
+export function writeBanshiJson(entries: Iterable<Entry>, options: { exportedAt?: string } = {}): string {
+  const doc: BanshiJsonDocument = {
+    format: BANSHI_JSON_FORMAT,
+    version: BANSHI_JSON_VERSION,
+    exportedAt: options.exportedAt ?? new Date().toISOString(),
+    entries: [...entries],
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * Reads a banshi-json file. Each entry becomes a record located as `entries[N]`
+ * and is validated later by importParsed. A file that is not JSON, not a
+ * banshi-json document or of another version is refused as a whole (BAD_IMPORT
+ * naming the file), since none of its entries can be trusted to mean what we think.
+ */
+export async function parseBanshiJson(path: string): Promise<ParsedSource> {
+  const text = stripBom(await readFile(path, 'utf8'));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new KnowledgeError('BAD_IMPORT', [`${path}: ${describeJsonError(text, error)}`], { cause: error });
+  }
+  const fail = (reason: string): never => {
+    throw new KnowledgeError('BAD_IMPORT', [`${path}: ${reason}`]);
+  };
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('不是 banshi-json 文件（顶层应为对象）');
+  const { format, version, entries } = doc as Record<string, unknown>;
+  if (format !== BANSHI_JSON_FORMAT) {
+    fail(`不是 banshi-json 文件（format 为 ${JSON.stringify(format) ?? '空'}，应为 "${BANSHI_JSON_FORMAT}"）`);
+  }
+  if (version !== BANSHI_JSON_VERSION) {
+    fail(typeof version === 'number' && version > BANSHI_JSON_VERSION
+      ? `文件版本 ${version} 比本程序支持的版本 ${BANSHI_JSON_VERSION} 新，请升级 Banshi 后再导入`
+      : `不支持的文件版本 ${JSON.stringify(version) ?? '（缺失）'}，本程序支持版本 ${BANSHI_JSON_VERSION}`);
+  }
+  if (!Array.isArray(entries)) fail('缺少 entries 数组');
+  return {
+    records: (entries as unknown[]).map((entry, i) => ({ location: `entries[${i}]`, entry })),
+    problems: [],
+  };
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Turns V8's "… at position N" into a line and column a person can go to. */
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /position (\d+)/.exec(message);
+  // V8 gives no position when the text ends too early; the end is then where to look.
+  const position = match ? Number(match[1]) : text.length;
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `JSON 格式错误，第 ${line} 行第 ${column} 列（${message}）`;
+}
