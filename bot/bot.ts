@@ -1,0 +1,81 @@
+// The bot: the one door every channel and the eval suite use. Botkit runs the
+// turn; the dialogue decides the reply; the turn log keeps a masked record.
+import type { Db } from '../knowledge/index.ts';
+import { toSimplified, toTraditional, type Retriever } from '../retrieval/index.ts';
+import { Dialogue, initialState, type DialogueState, type TurnEffects } from './dialogue.ts';
+import type { Incoming, Reply } from './reply.ts';
+import { createBotkitRuntime } from './runtime/botkit-runtime.ts';
+import { TurnLog } from './turn-log.ts';
+
+export interface BotDeps {
+  db: Db;
+  retriever: Retriever;
+}
+
+export interface Bot {
+  handleMessage(incoming: Incoming): Promise<Reply>;
+  /** The greeting a channel shows when a conversation opens. */
+  welcome(traditional?: boolean): Reply;
+  /** Forgets a conversation (the kiosk's idle reset). */
+  reset(session: string, channel: string): Promise<void>;
+  readonly turnLog: TurnLog;
+}
+
+/** Simplified, lower-case, punctuation folded: what the conversation-control tables match against. */
+function plainText(text: string): string {
+  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Replies follow the user's script: every string in the reply is converted. */
+function inScript<T>(value: T, traditional: boolean): T {
+  if (!traditional) return value;
+  if (typeof value === 'string') return toTraditional(value) as T;
+  if (Array.isArray(value)) return value.map((v) => inScript(v, true)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) =>
+      [k, k === 'entryId' || k === 'url' || k === 'facet' || k === 'type' ? v : inScript(v, true)])) as T;
+  }
+  return value;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const turnLog = new TurnLog(deps.db);
+  const dialogue = new Dialogue({ retriever: deps.retriever });
+  const runtime = createBotkitRuntime<DialogueState, { reply: Reply; effects: TurnEffects }>(deps.db, {
+    initialState,
+    isInterrupt: (text) => dialogue.isInterrupt(plainText(text)),
+    interrupt: async (io) => { io.reply(dialogue.interrupt(io.state, { text: io.text, plain: plainText(io.text) })); },
+    message: async (io) => { io.reply(await dialogue.respond(io.state, { text: io.text, plain: plainText(io.text) })); },
+  });
+
+  const record = (incoming: Incoming, effects: TurnEffects): void => {
+    if (effects.handoff) {
+      const lines = turnLog.transcript(incoming.session)
+        .map((t) => `市民：${t.text}（${t.kind}${t.entryId ? ` ${t.entryId}` : ''}）`);
+      turnLog.handoff(incoming.channel, incoming.session, [...lines, `市民：${incoming.text}`].join('\n'));
+    }
+    if (effects.rating) turnLog.rating(incoming.channel, incoming.session, effects.rating.rating, effects.rating.entryId);
+    if (effects.ratingReason) turnLog.ratingReason(incoming.session, effects.ratingReason);
+  };
+
+  return {
+    turnLog,
+    welcome: (traditional = false) => inScript(dialogue.welcome(), traditional),
+    reset: (session, channel) => runtime.reset(session, channel),
+    async handleMessage(incoming) {
+      const started = performance.now();
+      const text = incoming.text.trim();
+      const traditional = deps.retriever.analyze(text).normalized.script === 'traditional';
+      const { reply, effects } = await runtime.processTurn({
+        session: incoming.session, channel: incoming.channel, user: incoming.user ?? incoming.session, text,
+      });
+      record(incoming, effects);
+      const shown = inScript(reply, traditional);
+      turnLog.turn({
+        channel: incoming.channel, session: incoming.session, text, normalized: plainText(text), reply: shown,
+        latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
+      });
+      return shown;
+    },
+  };
+}

@@ -1,0 +1,332 @@
+// The dialogue manager: one turn in, one Reply out. It keeps the matter under
+// discussion, the citizen's region and any open question (a clarification, a
+// walkthrough, a rating) in the conversation state Botkit persists.
+import { entryTitle, type Entry, type Facet, type Matter } from '../knowledge/index.ts';
+import type { RetrievalResult, Retriever } from '../retrieval/index.ts';
+import {
+  RatingOptions, detectChoice, detectRating, detectSmalltalk, stepMove, wantsHuman, wantsRestart,
+  wantsSheet, wantsWalkthrough, type Smalltalk,
+} from './intents.ts';
+import { Policy } from './policy.ts';
+import { detectRegion, matchesRegion } from './region.ts';
+import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
+import type { Candidate, Reply, ReplyKind } from './reply.ts';
+
+interface ClarifyOption {
+  entryId: string;
+  label: string;
+}
+
+export type Pending =
+  | { type: 'clarify'; text: string; facet: Facet | null; options: ClarifyOption[] }
+  | { type: 'walkthrough'; entryId: string; index: number }
+  | { type: 'rating' }
+  | { type: 'rating_reason' };
+
+export interface DialogueState {
+  /** The entry under discussion, for follow-ups such as "那要多少钱". */
+  topicId: string | null;
+  region: string | null;
+  pending: Pending | null;
+  answered: number;
+  rated: boolean;
+}
+
+export function initialState(): DialogueState {
+  return { topicId: null, region: null, pending: null, answered: 0, rated: false };
+}
+
+/** What a turn did besides replying, for the turn log. */
+export interface TurnEffects {
+  clarifiedFrom?: string;
+  rating?: { rating: string; entryId: string | null };
+  /** Why the last rating was 不满意. */
+  ratingReason?: string;
+  handoff?: boolean;
+}
+
+export interface DialogueDeps {
+  retriever: Retriever;
+}
+
+export interface Turn {
+  /** Plain Simplified text: converted, lower-cased, punctuation removed. */
+  plain: string;
+  /** What the user typed. */
+  text: string;
+}
+
+const HOTLINE_LINE = '也可以拨打 12345 政务服务便民热线咨询，或回复“转人工”联系人工客服。';
+
+function reply(kind: ReplyKind, text: string, fields: Partial<Reply> = {}): Reply {
+  return { kind, text, entryId: null, facet: null, confidence: 0, candidates: [], quickReplies: [], ...fields };
+}
+
+function candidatesOf(result: RetrievalResult, n = 5): Candidate[] {
+  return result.candidates.slice(0, n).map((c) => ({ entryId: c.entryId, title: c.title, score: c.score }));
+}
+
+export class Dialogue {
+  private readonly deps: DialogueDeps;
+
+  constructor(deps: DialogueDeps) {
+    this.deps = deps;
+  }
+
+  isInterrupt(plain: string): boolean {
+    return wantsHuman(plain) || wantsRestart(plain);
+  }
+
+  /** "转人工" and "重新开始" win over whatever is going on. */
+  interrupt(state: DialogueState, turn: Turn): { reply: Reply; effects: TurnEffects } {
+    if (wantsHuman(turn.plain)) {
+      state.pending = null;
+      return {
+        reply: reply('handoff', '好的，正在为您转接人工客服，已把我们的对话记录转给工作人员，请稍候。人工服务时间：工作日 9:00-18:00；'
+          + '非工作时间可拨打 12345 政务服务便民热线（24小时）。', { quickReplies: ['重新开始'] }),
+        effects: { handoff: true },
+      };
+    }
+    Object.assign(state, initialState());
+    return { reply: this.welcome('好的，我们重新开始。'), effects: {} };
+  }
+
+  welcome(prefix = '您好，我是政务服务智能助手“办事”。'): Reply {
+    return reply('smalltalk', `${prefix}您可以直接问我办事的问题，例如：“身份证丢了怎么补办”“护照要带什么材料”“公积金怎么提取”。`,
+      { quickReplies: ['身份证丢了怎么补办', '办护照要带什么', '异地就医备案怎么办', '转人工'] });
+  }
+
+  async respond(state: DialogueState, turn: Turn): Promise<{ reply: Reply; effects: TurnEffects }> {
+    const pending = state.pending;
+    state.pending = null;
+    if (pending) {
+      const resumed = this.resume(state, pending, turn);
+      if (resumed) return resumed;
+    }
+    const smalltalk = detectSmalltalk(turn.plain);
+    if (smalltalk) return { reply: this.smalltalk(state, smalltalk), effects: {} };
+
+    const mention = detectRegion(turn.plain);
+    if (mention) {
+      state.region = mention.region;
+      if (mention.rest.replace(/\s/g, '').length === 0) return { reply: this.regionNoted(state, mention.region), effects: {} };
+    }
+    if (wantsSheet(turn.plain) || wantsWalkthrough(turn.plain)) {
+      const special = await this.special(state, turn);
+      if (special) return { reply: special, effects: {} };
+    }
+    return { reply: await this.answerQuestion(state, turn.text), effects: {} };
+  }
+
+  /** Continues an open question when the message answers it; null lets the turn go on as new. */
+  private resume(state: DialogueState, pending: Pending, turn: Turn): { reply: Reply; effects: TurnEffects } | null {
+    switch (pending.type) {
+      case 'clarify': {
+        const picked = this.pickOption(pending.options, turn.plain);
+        if (!picked) return null;
+        const entry = this.deps.retriever.entry(picked.entryId);
+        if (!entry) return null;
+        return { reply: this.answerEntry(state, entry, pending.facet, 1), effects: { clarifiedFrom: pending.text } };
+      }
+      case 'walkthrough': {
+        const move = stepMove(turn.plain);
+        const entry = this.deps.retriever.entry(pending.entryId);
+        if (!move || !entry || entry.kind !== 'matter') return null;
+        if (move === 'end') {
+          return { reply: reply('guide', '好的，办理流程就介绍到这里。还有其他问题可以继续问我。', { entryId: entry.id, facet: 'process', confidence: 1, quickReplies: ['一次性告知', '需要什么材料'] }), effects: {} };
+        }
+        const index = Math.max(0, Math.min(entry.steps.length - 1, pending.index + (move === 'next' ? 1 : -1)));
+        return { reply: this.step(state, entry, index), effects: {} };
+      }
+      case 'rating': {
+        const rating = detectRating(turn.plain);
+        if (!rating) return null;
+        state.rated = true;
+        const effects = { rating: { rating, entryId: state.topicId } };
+        if (rating === '不满意') {
+          state.pending = { type: 'rating_reason' };
+          return { reply: reply('rating', '很抱歉没能帮到您。可以告诉我哪里不满意吗？（也可以回复“跳过”）', { quickReplies: ['答案不对', '信息不全', '跳过'] }), effects };
+        }
+        return { reply: reply('rating', '感谢您的评价！祝您办事顺利。'), effects };
+      }
+      case 'rating_reason': {
+        const skip = /^(跳过|没有|不用了?|算了)$/.test(turn.plain.replace(/\s/g, ''));
+        return {
+          reply: reply('rating', '感谢您的反馈，我们会据此改进。' + HOTLINE_LINE, { quickReplies: ['转人工'] }),
+          effects: skip ? {} : { ratingReason: turn.text },
+        };
+      }
+    }
+  }
+
+  private pickOption(options: ClarifyOption[], plain: string): ClarifyOption | null {
+    const n = detectChoice(plain, options.length);
+    if (n) return options[n - 1]!;
+    const text = plain.replace(/\s/g, '');
+    if (!text) return null;
+    const hits = options.filter((o) => {
+      const label = o.label.replace(/\s/g, '').toLowerCase();
+      return label === text || label.includes(text) || text.includes(label);
+    });
+    return hits.length === 1 ? hits[0]! : null;
+  }
+
+  private smalltalk(state: DialogueState, kind: Smalltalk): Reply {
+    switch (kind) {
+      case 'greeting': return this.welcome();
+      case 'identity':
+        return reply('smalltalk', '我是政务服务智能助手“办事”，可以告诉您办理各类政务服务事项需要的材料、条件、费用、时限、地点和流程，'
+          + '还能一次性列出全部办事清单、一步步带您办理。', { quickReplies: ['身份证丢了怎么补办', '一次性告知'] });
+      case 'abuse':
+        return reply('smalltalk', '理解您可能遇到了不顺心的事。我会尽力帮您把事情办好，请告诉我您想办理什么业务；' + HOTLINE_LINE, { quickReplies: ['转人工'] });
+      case 'thanks':
+      case 'goodbye':
+        if (state.answered >= Policy.ratingAfterAnswers && !state.rated) {
+          state.pending = { type: 'rating' };
+          return reply('rating', `${kind === 'thanks' ? '不客气！' : '再见！'}请问您对本次服务满意吗？`,
+            { quickReplies: [...RatingOptions], card: { type: 'rating', options: [...RatingOptions] } });
+        }
+        return reply('smalltalk', kind === 'thanks' ? '不客气，很高兴能帮到您！还有其他问题随时问我。' : '再见，祝您办事顺利！');
+    }
+  }
+
+  private regionNoted(state: DialogueState, region: string): Reply {
+    const topic = state.topicId ? this.deps.retriever.entry(state.topicId) : null;
+    if (topic?.kind === 'matter') {
+      const variant = this.deps.retriever.variantGroup(topic.id)?.members
+        .map((m) => this.deps.retriever.entry(m.entryId))
+        .find((e): e is Matter => e?.kind === 'matter' && matchesRegion(e, region));
+      if (variant && variant.id !== topic.id) return this.answerEntry(state, variant, null, 1);
+    }
+    return reply('smalltalk', `好的，已记住您在${region}，会优先为您查找${region}的办事指南。请问您要办理什么事项？`);
+  }
+
+  /** 一次性告知 and 一步步来: for the matter named in the message, else the one under discussion. */
+  private async special(state: DialogueState, turn: Turn): Promise<Reply | null> {
+    const result = await this.deps.retriever.search(turn.text);
+    const named = result.query.tokens.length > 0 && result.confidence >= Policy.answer ? result.candidates[0]?.entryId : undefined;
+    let entry = this.deps.retriever.entry(named ?? state.topicId ?? '');
+    if (entry?.kind === 'faq' && entry.matterId) entry = this.deps.retriever.entry(entry.matterId);
+    if (!entry || entry.kind !== 'matter') {
+      return reply('clarify', '请问您要办理哪个事项？告诉我事项名称，例如“身份证补领”，我再为您一次性列出全部办事信息。', { candidates: candidatesOf(result, 3) });
+    }
+    state.topicId = entry.id;
+    if (wantsWalkthrough(turn.plain) && entry.steps.length > 0) return this.step(state, entry, 0);
+    state.answered++;
+    const rendered = renderSheet(entry);
+    return reply('answer', rendered.text, {
+      entryId: entry.id, facet: 'overview', confidence: Math.max(result.confidence, 0.9), card: rendered.card,
+      quickReplies: entry.steps.length > 0 ? ['一步步来', '转人工'] : ['转人工'],
+    });
+  }
+
+  private step(state: DialogueState, matter: Matter, index: number): Reply {
+    state.topicId = matter.id;
+    state.answered++;
+    state.pending = { type: 'walkthrough', entryId: matter.id, index };
+    const rendered = renderStep(matter, index);
+    const quickReplies = [...(index > 0 ? ['上一步'] : []), ...(index + 1 < matter.steps.length ? ['下一步'] : []), '结束'];
+    return reply('guide', rendered.text, { entryId: matter.id, facet: 'process', confidence: 1, card: rendered.card, quickReplies });
+  }
+
+  private async answerQuestion(state: DialogueState, text: string): Promise<Reply> {
+    const result = await this.deps.retriever.search(text);
+    const facet = result.query.facet.facet;
+    const topic = state.topicId ? this.deps.retriever.entry(state.topicId) : null;
+    const top = result.candidates[0];
+    // A follow-up leans on the matter under discussion: it names no matter of its
+    // own ("那要多少钱"), or asks a facet while nothing else clearly matches.
+    const namesNothing = result.query.tokens.length === 0;
+    if (topic && facet && (namesNothing || result.confidence < Policy.answer || top?.entryId === topic.id)) {
+      const subject = topic.kind === 'faq' && topic.matterId ? this.deps.retriever.entry(topic.matterId) ?? topic : topic;
+      if (subject.kind === 'matter') return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
+    }
+    if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result);
+
+    const variants = this.variantChoice(state, result, facet);
+    if (variants) return variants;
+    if (result.confidence >= Policy.answer) {
+      return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
+    }
+    // Between the thresholds: ask rather than risk a wrong answer.
+    const close = result.candidates.slice(0, Policy.maxOptions).filter((c) => c.score >= top.score * Policy.closeRatio * 0.8);
+    const options = (close.length >= 2 ? close : result.candidates.slice(0, 3))
+      .map((c) => ({ entryId: c.entryId, label: c.title }));
+    return this.clarify(state, text, facet, options, result, '您想问的是下面哪一项？');
+  }
+
+  /**
+   * Near-identical matters (one catalogue matter per city or sub-case): prefer the
+   * citizen's region, answer directly when the variants would give the same answer
+   * to what was asked, and ask one short question only when they differ.
+   */
+  private variantChoice(state: DialogueState, result: RetrievalResult, facet: Facet | null): Reply | null {
+    const top = result.candidates[0]!;
+    const group = this.deps.retriever.variantGroup(top.entryId);
+    if (!group || result.confidence < Policy.fallback) return null;
+    const ranked = new Map(result.candidates.map((c) => [c.entryId, c.score]));
+    // Only the variants that retrieval itself finds about as good as the best.
+    const rivals = group.members.filter((m) => (ranked.get(m.entryId) ?? 0) >= top.score * Policy.closeRatio);
+    if (rivals.length < 2) return null;
+    const matters = rivals.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter');
+    if (state.region) {
+      const local = matters.find((m) => matchesRegion(m, state.region!));
+      if (local) return this.answerEntry(state, local, facet, result.confidence, result);
+    }
+    const asked = facet && facet !== 'overview' ? facet : null;
+    const same = asked && new Set(matters.map((m) => facetLines(m, asked).join('\n'))).size === 1;
+    if (same) return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
+    const options = rivals.slice(0, Policy.maxOptions).map((m) => ({ entryId: m.entryId, label: m.distinguishing || m.title }));
+    return this.clarify(state, result.query.normalized.original, facet, options, result,
+      `「${group.baseName}」分为以下几种情形，请问您是哪一种？`);
+  }
+
+  private clarify(state: DialogueState, text: string, facet: Facet | null, options: ClarifyOption[],
+    result: RetrievalResult, question: string): Reply {
+    state.pending = { type: 'clarify', text, facet, options };
+    const scores = new Map(result.candidates.map((c) => [c.entryId, c.score]));
+    return reply('clarify', `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`, {
+      confidence: result.confidence,
+      candidates: options.map((o) => {
+        const entry = this.deps.retriever.entry(o.entryId);
+        return { entryId: o.entryId, title: entry ? entryTitle(entry) : o.label, score: scores.get(o.entryId) ?? 0 };
+      }),
+      quickReplies: options.map((o) => o.label),
+      card: { type: 'options', options: options.map((o, i) => ({ n: i + 1, entryId: o.entryId, label: o.label })) },
+    });
+  }
+
+  private fallback(result: RetrievalResult): Reply {
+    const near = result.candidates.slice(0, 3);
+    const text = near.length > 0 && result.query.tokens.length > 0
+      ? `抱歉，我没有找到能准确回答这个问题的内容。您可能想了解：\n${near.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}\n${HOTLINE_LINE}`
+      : `抱歉，这个问题我暂时回答不了。我可以解答政务服务办事方面的问题，比如办证需要的材料、条件、费用和地点。${HOTLINE_LINE}`;
+    return reply('fallback', text, {
+      confidence: result.confidence, candidates: candidatesOf(result, 3),
+      quickReplies: [...near.map((c) => c.title), '转人工'],
+    });
+  }
+
+  private answerEntry(state: DialogueState, entry: Entry, facet: Facet | null, confidence: number, result?: RetrievalResult): Reply {
+    state.topicId = entry.id;
+    state.answered++;
+    const candidates = result ? candidatesOf(result) : [{ entryId: entry.id, title: entryTitle(entry), score: 1 }];
+    if (entry.kind === 'faq') {
+      return reply('answer', entry.answer, {
+        entryId: entry.id, confidence, candidates,
+        quickReplies: entry.followUps.length > 0 ? entry.followUps : ['转人工'],
+      });
+    }
+    const shown: Facet = facet ?? 'overview';
+    const rendered = renderFacet(entry, shown);
+    if (shown === 'process' && entry.steps.length > 1) {
+      return reply('answer', rendered.text, {
+        entryId: entry.id, facet: shown, confidence, candidates, quickReplies: ['一步步来', '需要什么材料', '一次性告知'],
+      });
+    }
+    const quickReplies = shown === 'overview'
+      ? OfferedFacets.slice(0, 6).map((f) => FacetLabels[f])
+      : ['一次性告知', ...OfferedFacets.filter((f) => f !== shown).slice(0, 3).map((f) => FacetLabels[f])];
+    return reply('answer', rendered.text, { entryId: entry.id, facet: shown, confidence, candidates, quickReplies, ...(rendered.card ? { card: rendered.card } : {}) });
+  }
+}
