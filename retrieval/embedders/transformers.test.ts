@@ -84,6 +84,13 @@ describe('createTransformersEmbedder on the tiny model', () => {
     expect(new Set(batched.map((v) => v.join(','))).size).toBe(40);
   });
 
+  it('truncates long texts to 512 tokens and keeps the final [SEP]', async () => {
+    // The tiny graph depends only on which tokens are present, so 2,000 characters cut to
+    // [CLS] + 510 × 办 + [SEP] must equal the text that is exactly that long.
+    const [long, exact] = await embedder.embed(['办'.repeat(2000), '办'.repeat(510)]);
+    for (let i = 0; i < TINY_HIDDEN_SIZE; i++) expect(long![i]).toBeCloseTo(exact![i]!, 6);
+  });
+
   it('ranks a reworded question above an unrelated sentence', async () => {
     const [query, ...candidates] = await embedder.embed([
       '如何办理护照',

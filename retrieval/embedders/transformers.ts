@@ -49,6 +49,11 @@ const POOLING_FILE = '1_Pooling/config.json';
 // carry a filesystem path in _name_or_path instead, which makes a poor id.
 const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
+/**
+ * Loads tokenizer and ONNX model from `modelDir`. `modelId` is config.json's
+ * `_name_or_path` when that is a hub id, else the directory name, with
+ * ":quantized" appended for the quantized weights; `dimensions` is `hidden_size`.
+ */
 export async function createTransformersEmbedder(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -88,15 +93,20 @@ export async function createTransformersEmbedder(options: TransformersEmbedderOp
     throw new RetrievalError('EMBED_MODEL_LOAD_FAILED', [dir], { cause });
   }
 
+  // transformers.js truncates after adding special tokens, cutting off the final
+  // [SEP] that Python's tokenizers keep; put it back where the model expects it.
+  const separatorId = endsWithSeparator(tokenizer) ? tokenizer.sep_token_id : null;
+
   async function embedBatch(texts: string[]): Promise<Float32Array[]> {
     const inputs = tokenizer(texts, { padding: true, truncation: true, max_length: maxLength });
+    if (separatorId !== null) restoreFinalSeparator(inputs.input_ids, inputs.attention_mask, separatorId, maxLength);
     let output: unknown;
     try {
       output = await model.forward(inputs);
     } catch (cause) {
       throw new RetrievalError('EMBED_FAILED', [modelId, texts.length], { cause });
     }
-    const hidden = lastHiddenState(output);
+    const hidden = lastHiddenState(output, dir);
     const [batch, seq, width] = hidden.dims;
     if (batch !== texts.length || seq === undefined || width !== dimensions) {
       throw new RetrievalError('EMBED_MODEL_INVALID', [
@@ -216,12 +226,33 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-function lastHiddenState(output: unknown): Tensor {
+function endsWithSeparator(tokenizer: PreTrainedTokenizer): boolean {
+  const sep = tokenizer.sep_token_id;
+  if (typeof sep !== 'number') return false;
+  const ids = tokenizer('a').input_ids.data;
+  return ids.length > 0 && Number(ids[ids.length - 1]) === sep;
+}
+
+/** Rows cut at `maxLength` end in a content token; make the last one the separator again. */
+export function restoreFinalSeparator(inputIds: Tensor, attentionMask: Tensor, separatorId: number, maxLength: number): void {
+  const [rows, seq] = inputIds.dims;
+  const ids = inputIds.data;
+  const mask = attentionMask.data;
+  if (seq !== maxLength || rows === undefined || !(ids instanceof BigInt64Array) || !(mask instanceof BigInt64Array)) return;
+  const sep = BigInt(separatorId);
+  for (let row = 0; row < rows; row++) {
+    const last = row * seq + seq - 1;
+    // Only a row that fills every position can have been truncated.
+    if (mask[last] === 1n) ids[last] = sep;
+  }
+}
+
+function lastHiddenState(output: unknown, dir: string): Tensor {
   if (typeof output === 'object' && output !== null && 'last_hidden_state' in output) {
     const hidden = output.last_hidden_state;
     if (hidden instanceof Tensor && hidden.dims.length === 3) return hidden;
   }
-  throw new RetrievalError('EMBED_MODEL_INVALID', ['(model)', 'the ONNX model has no 3-D last_hidden_state output']);
+  throw new RetrievalError('EMBED_MODEL_INVALID', [dir, 'the ONNX model has no 3-D last_hidden_state output']);
 }
 
 /** One row of `[batch, seq, width]` hidden states, pooled over the positions the mask keeps. */
