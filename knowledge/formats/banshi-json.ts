@@ -65,14 +65,89 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Turns V8's "… at position N" into a line and column a person can go to. */
+/** Says where the JSON goes wrong as a line and column a person can go to. */
 function describeJsonError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const match = /position (\d+)/.exec(message);
-  // V8 gives no position when the text ends too early; the end is then where to look.
-  const position = match ? Number(match[1]) : text.length;
-  const before = text.slice(0, position);
+  const offset = jsonErrorOffset(text);
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
+  const column = offset - before.lastIndexOf('\n');
   return `JSON 格式错误，第 ${line} 行第 ${column} 列（${message}）`;
+}
+
+class JsonSyntaxAt {
+  constructor(readonly offset: number) {}
+}
+
+/**
+ * The offset of the first syntax error in text that JSON.parse refused. V8's own
+ * message gives a position for some errors only ("Unexpected token ',', … is not
+ * valid JSON" has none on Node 20), so a small RFC 8259 scanner finds it.
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw new JsonSyntaxAt(i);
+  };
+  const skipSpace = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const expect = (char: string): void => {
+    skipSpace();
+    if (text[i] !== char) fail();
+    i++;
+  };
+  const string = (): void => {
+    i++;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c < ' ') fail();
+      if (c === '"') { i++; return; }
+      if (c === '\\') {
+        i++;
+        if (text[i] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 4;
+        else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+  };
+  const value = (): void => {
+    skipSpace();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      skipSpace();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') {
+          skipSpace();
+          if (text[i] !== '"') fail();
+          string();
+          expect(':');
+        }
+        value();
+        skipSpace();
+        if (text[i] === ',') { i++; continue; }
+        expect(close);
+        return;
+      }
+    }
+    if (c === '"') return string();
+    const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+    literal.lastIndex = i;
+    if (!literal.test(text)) fail();
+    i = literal.lastIndex;
+  };
+  try {
+    value();
+    skipSpace();
+    if (i < text.length) fail();
+  } catch (error) {
+    if (error instanceof JsonSyntaxAt) return error.offset;
+    // Nesting too deep to scan: point at the end rather than nowhere.
+    if (error instanceof RangeError) return text.length;
+    throw error;
+  }
+  return text.length;
 }

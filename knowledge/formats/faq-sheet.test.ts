@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowledgeStore, importParsed, openDatabase, type Entry, type Faq } from '../index.ts';
+import { KnowledgeStore, openDatabase } from '../store.ts';
+import { importParsed } from '../import.ts';
+import type { Entry, Faq } from '../model.ts';
 import { faq } from '../../test/fixtures.ts';
 import { parseFaqCsv, parseFaqXlsx, writeFaqCsv, writeFaqXlsx } from './faq-sheet.ts';
 import type { SourceParser } from './types.ts';
@@ -113,6 +115,7 @@ describe('FAQ sheet, CSV', () => {
       'f7,他说"你好",,答案七,,,,,', //                    10: quote inside an unquoted cell
       'f8,问题八,,答案八,,,,,', //                        11
       'f9,草稿问题,,草稿答案,,,,,draft', //               12: drafts are not published by an import
+      'f10,问题十,,答案, 没有引号的逗号,,,,,published', // 13: one cell too many
     ].join('\r\n');
     const store = freshStore();
     const report = importParsed(store, await parseFaqCsv(file('broken.csv', csv)), 'test');
@@ -122,6 +125,7 @@ describe('FAQ sheet, CSV', () => {
       ['line 8 (row 7)', null],
       ['line 10 (row 9)', null],
       ['line 12 (row 11)', 'f9'],
+      ['line 13 (row 12)', null],
       ['line 5', 'f1'],
     ]);
     const reasons = report.problems.map((p) => p.reason);
@@ -130,8 +134,9 @@ describe('FAQ sheet, CSV', () => {
     expect(reasons[2]).toMatch(/引号不配对/);
     expect(reasons[3]).toMatch(/引号位置不对/);
     expect(reasons[4]).toMatch(/草稿/);
-    expect(reasons[5]).toBe('duplicate id f1 (first at line 2)');
-    expect(report).toMatchObject({ created: 4, rejected: 6 });
+    expect(reasons[5]).toMatch(/多于表头的 9 列/);
+    expect(reasons[6]).toBe('duplicate id f1 (first at line 2)');
+    expect(report).toMatchObject({ created: 4, rejected: 7 });
     expect(live(store).map((e) => e.id)).toEqual(['f1', 'f4', 'f6', 'f8']);
     expect(store.getLive('f1')?.entry).toMatchObject({ question: '护照怎么办' });
     expect(store.getLive('f4')?.entry).toMatchObject({ question: '多行\n问题' });

@@ -83,7 +83,10 @@ export async function parseFaqCsv(path: string): Promise<ParsedSource> {
           const { start, location } = locate();
           recordStart = chunkStart + context.bytes;
           if (columns === null) columns = headerColumns(fields, path, `第 ${start} 行`);
-          else {
+          else if (fields.slice(columns.length).some((f) => f.trim() !== '')) {
+            // Cells past the header mean the row's columns have shifted, usually an unquoted comma.
+            problems.push({ location, reason: `这一行有 ${fields.length} 个单元格，多于表头的 ${columns.length} 列（单元格里有英文逗号时，要用双引号把整个单元格包起来）` });
+          } else {
             const outcome = rowToRecord(rowFromFields(columns, fields), location);
             if (outcome && 'entry' in outcome) records.push(outcome);
             else if (outcome) problems.push(outcome);
