@@ -1,0 +1,310 @@
+// The sparse stage: BM25F over words and character bigrams, with per-field weights
+// and length normalisation, kept in step with the knowledge base incrementally.
+// Postings are typed arrays; a removed entry is only flagged dead and the arrays are
+// compacted once enough of them are, so edits cost little and 100k entries fit in memory.
+import type { Entry } from '../knowledge/index.ts';
+import { entryFields, FieldWeights, TitleSlots, type FieldSlot } from './entry-fields.ts';
+import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
+
+export interface Bm25Options {
+  k1: number;
+  b: number;
+  /** Query weight of a character bigram relative to a word: bigrams repeat what words say. */
+  bigramWeight: number;
+  /** Query weight of a lexicon synonym relative to the word the user typed. */
+  expansionWeight: number;
+}
+
+export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, bigramWeight: 0.4, expansionWeight: 0.35 });
+
+/** Bigrams live in the same dictionary as words, told apart by this prefix. */
+const BigramPrefix = '\u0001';
+
+/** Overlapping character pairs of each space-separated run: matches whatever the segmenter did. */
+export function charBigrams(text: string): string[] {
+  const grams: string[] = [];
+  for (const run of text.split(/\s+/)) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) grams.push(chars[i]! + chars[i + 1]!);
+  }
+  return grams;
+}
+
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  kind: 'word' | 'bigram' | 'synonym';
+}
+
+export interface PreparedQuery {
+  terms: { id: number; weight: number }[];
+  /** The score of an entry that has every query term once in its name: a scale for "how lexical is this match". */
+  reference: number;
+}
+
+class Postings {
+  docs = new Int32Array(4);
+  tfs = new Float32Array(4);
+  length = 0;
+
+  push(doc: number, tf: number): void {
+    if (this.length === this.docs.length) {
+      const docs = new Int32Array(this.length * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Float32Array(this.length * 2);
+      tfs.set(this.tfs);
+      this.tfs = tfs;
+    }
+    this.docs[this.length] = doc;
+    this.tfs[this.length++] = tf;
+  }
+}
+
+/** A bounded min-heap keeping the k best [doc, score] pairs. */
+function topK(docs: Int32Array, count: number, scores: Float32Array, k: number): [number, number][] {
+  const heap: [number, number][] = [];
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && heap[l]![1] < heap[m]![1]) m = l;
+      if (r < heap.length && heap[r]![1] < heap[m]![1]) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i]!;
+    const score = scores[doc]!;
+    if (heap.length < k) {
+      heap.push([doc, score]);
+      for (let j = heap.length - 1; j > 0;) {
+        const p = (j - 1) >> 1;
+        if (heap[p]![1] <= heap[j]![1]) break;
+        [heap[p], heap[j]] = [heap[j]!, heap[p]!];
+        j = p;
+      }
+    } else if (score > heap[0]![1]) {
+      heap[0] = [doc, score];
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => b[1] - a[1]);
+}
+
+export class Bm25Index implements Stage {
+  readonly name = 'bm25';
+  private readonly options: Bm25Options;
+  private readonly termIds = new Map<string, number>();
+  private postings: Postings[] = [];
+  private df: number[] = [];
+  private ids: string[] = [];
+  private alive = new Uint8Array(16);
+  private docTerms: Int32Array[] = [];
+  private titles: string[] = [];
+  private readonly docOf = new Map<string, number>();
+  private dead = 0;
+  private readonly slotLength = new Map<FieldSlot, { sum: number; count: number }>();
+  private scores = new Float32Array(16);
+  private touched = new Int32Array(16);
+
+  constructor(private readonly analyzer: Analyzer, options: Partial<Bm25Options> = {}) {
+    this.options = { ...Bm25Defaults, ...options };
+  }
+
+  get size(): number {
+    return this.docOf.size;
+  }
+
+  async upsert(entries: Entry[]): Promise<void> {
+    this.add(entries);
+  }
+
+  add(entries: Entry[]): void {
+    const analyzed = entries.map((entry) => this.analyze(entry));
+    // Average lengths first, so a bulk build normalises every entry against the same averages.
+    for (const doc of analyzed) {
+      for (const field of doc.fields) {
+        const stat = this.slotLength.get(field.slot) ?? { sum: 0, count: 0 };
+        stat.sum += field.words.length;
+        stat.count++;
+        this.slotLength.set(field.slot, stat);
+      }
+    }
+    for (const doc of analyzed) this.addDoc(doc);
+    this.maybeCompact();
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) this.removeDoc(id);
+    this.maybeCompact();
+  }
+
+  /** The normalised name-like text of an entry (name, aliases, question, alternates, tags), for coverage checks. */
+  titleText(id: string): string | null {
+    const doc = this.docOf.get(id);
+    return doc === undefined ? null : this.titles[doc]!;
+  }
+
+  /** Inverse document frequency of a word, for weighting how much of a query an entry covers. */
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    const df = id === undefined ? 0 : this.df[id]!;
+    const n = this.docOf.size;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** The query's weighted terms: what the user typed, its bigrams, and lexicon synonyms at a lower weight. */
+  queryTerms(query: AnalyzedQuery): QueryTerm[] {
+    const terms = new Map<string, QueryTerm>();
+    const put = (term: string, weight: number, kind: QueryTerm['kind']): void => {
+      if (!terms.has(term)) terms.set(term, { term, weight, kind });
+    };
+    for (const token of query.tokens) put(token, 1, 'word');
+    for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram');
+    for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
+    return [...terms.values()];
+  }
+
+  prepare(query: AnalyzedQuery): PreparedQuery {
+    const { k1 } = this.options;
+    const saturatedName = (FieldWeights.title * (k1 + 1)) / (FieldWeights.title + k1);
+    const terms: PreparedQuery['terms'] = [];
+    let reference = 0;
+    for (const { term, weight, kind } of this.queryTerms(query)) {
+      if (kind !== 'synonym') reference += weight * this.idf(term) * saturatedName;
+      const id = this.termIds.get(term);
+      if (id !== undefined && this.df[id]! > 0) terms.push({ id, weight });
+    }
+    return { terms, reference };
+  }
+
+  async search(query: AnalyzedQuery, k: number): Promise<StageHit[]> {
+    return this.run(this.prepare(query), k);
+  }
+
+  run(prepared: PreparedQuery, k: number): StageHit[] {
+    const { k1 } = this.options;
+    const n = this.docOf.size;
+    let touchedCount = 0;
+    for (const { id, weight } of prepared.terms) {
+      const df = this.df[id]!;
+      const w = weight * Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (k1 + 1);
+      const p = this.postings[id]!;
+      for (let i = 0; i < p.length; i++) {
+        const doc = p.docs[i]!;
+        if (!this.alive[doc]) continue;
+        const tf = p.tfs[i]!;
+        if (this.scores[doc] === 0) this.touched[touchedCount++] = doc;
+        this.scores[doc] += (w * tf) / (tf + k1);
+      }
+    }
+    const best = topK(this.touched, touchedCount, this.scores, k);
+    for (let i = 0; i < touchedCount; i++) this.scores[this.touched[i]!] = 0;
+    return best.map(([doc, score]) => [this.ids[doc]!, score]);
+  }
+
+  private analyze(entry: Entry): { id: string; title: string; fields: { slot: FieldSlot; weight: number; words: string[]; grams: string[] }[] } {
+    const titles: string[] = [];
+    const fields = entryFields(entry).map((field) => {
+      const text = this.analyzer.normalize(field.text).text;
+      const title = TitleSlots.has(field.slot);
+      if (title) titles.push(text);
+      return { slot: field.slot, weight: field.weight, words: this.analyzer.tokens(text), grams: title ? charBigrams(text) : [] };
+    });
+    return { id: entry.id, title: titles.join(' '), fields };
+  }
+
+  private addDoc(doc: ReturnType<Bm25Index['analyze']>): void {
+    this.removeDoc(doc.id);
+    const { b } = this.options;
+    const tf = new Map<string, number>();
+    for (const field of doc.fields) {
+      const stat = this.slotLength.get(field.slot);
+      const avg = stat && stat.count > 0 ? Math.max(1, stat.sum / stat.count) : 1;
+      const norm = field.weight / (1 - b + (b * field.words.length) / avg);
+      for (const word of field.words) tf.set(word, (tf.get(word) ?? 0) + norm);
+      for (const gram of field.grams) tf.set(BigramPrefix + gram, (tf.get(BigramPrefix + gram) ?? 0) + norm);
+    }
+    const number = this.ids.length;
+    this.ids.push(doc.id);
+    this.titles.push(doc.title);
+    this.docOf.set(doc.id, number);
+    this.grow(number + 1);
+    this.alive[number] = 1;
+    const terms = new Int32Array(tf.size);
+    let i = 0;
+    for (const [term, value] of tf) {
+      let id = this.termIds.get(term);
+      if (id === undefined) {
+        id = this.postings.length;
+        this.termIds.set(term, id);
+        this.postings.push(new Postings());
+        this.df.push(0);
+      }
+      this.postings[id]!.push(number, value);
+      this.df[id]!++;
+      terms[i++] = id;
+    }
+    this.docTerms.push(terms);
+  }
+
+  private removeDoc(id: string): void {
+    const doc = this.docOf.get(id);
+    if (doc === undefined) return;
+    this.docOf.delete(id);
+    this.alive[doc] = 0;
+    for (const term of this.docTerms[doc]!) this.df[term]!--;
+    this.docTerms[doc] = new Int32Array(0);
+    this.titles[doc] = '';
+    this.dead++;
+  }
+
+  private grow(size: number): void {
+    if (size <= this.alive.length) return;
+    const capacity = Math.max(size, this.alive.length * 2);
+    const alive = new Uint8Array(capacity);
+    alive.set(this.alive);
+    this.alive = alive;
+    this.scores = new Float32Array(capacity);
+    this.touched = new Int32Array(capacity);
+  }
+
+  /** Renumbers the live documents once a quarter of the numbers belong to removed ones. */
+  private maybeCompact(): void {
+    if (this.dead < 64 || this.dead * 4 < this.ids.length) return;
+    const renumber = new Int32Array(this.ids.length).fill(-1);
+    const ids: string[] = [];
+    const titles: string[] = [];
+    const docTerms: Int32Array[] = [];
+    for (let doc = 0; doc < this.ids.length; doc++) {
+      if (!this.alive[doc]) continue;
+      renumber[doc] = ids.length;
+      ids.push(this.ids[doc]!);
+      titles.push(this.titles[doc]!);
+      docTerms.push(this.docTerms[doc]!);
+    }
+    for (const p of this.postings) {
+      let w = 0;
+      for (let r = 0; r < p.length; r++) {
+        const doc = renumber[p.docs[r]!]!;
+        if (doc < 0) continue;
+        p.docs[w] = doc;
+        p.tfs[w++] = p.tfs[r]!;
+      }
+      p.length = w;
+    }
+    this.ids = ids;
+    this.titles = titles;
+    this.docTerms = docTerms;
+    this.docOf.clear();
+    ids.forEach((id, doc) => this.docOf.set(id, doc));
+    this.alive = new Uint8Array(Math.max(16, ids.length)).fill(1, 0, ids.length);
+    this.scores = new Float32Array(this.alive.length);
+    this.touched = new Int32Array(this.alive.length);
+    this.dead = 0;
+  }
+}

@@ -1,0 +1,280 @@
+// The builtin embedder: no model download, learned from the knowledge base itself at
+// index time. Word vectors come from co-occurrence across names, alternate questions
+// and guide text (PPMI + truncated SVD), so paraphrases that share contexts land close;
+// hashed character 1–3-gram features are added so typos and different segmentations
+// still match. Both parts are pooled with IDF weights and the result is unit length.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Entry } from '../../knowledge/index.ts';
+import { entryFields, TitleSlots } from '../entry-fields.ts';
+import type { Analyzer, Embedder } from '../types.ts';
+import type { EmbedderSource } from '../hnsw-index.ts';
+import { seededRandom, truncatedSvd, type Csr } from './svd.ts';
+
+export interface BuiltinOptions {
+  wordDims: number;
+  hashDims: number;
+  /** Share of the squared norm given to the word part; the rest goes to character n-grams. */
+  wordShare: number;
+  window: number;
+  minCount: number;
+  maxVocab: number;
+  /** Entries sampled for training, which bounds build time on very large knowledge bases. */
+  maxTrainEntries: number;
+  powerIterations: number;
+  seed: number;
+}
+
+export const BuiltinDefaults: Readonly<BuiltinOptions> = Object.freeze({
+  wordDims: 128, hashDims: 256, wordShare: 0.5, window: 4, minCount: 2, maxVocab: 20_000,
+  maxTrainEntries: 6_000, powerIterations: 2, seed: 42,
+});
+
+const ModelFormat = 1;
+const ModelFile = 'builtin-model.bin';
+
+export interface BuiltinModel {
+  modelId: string;
+  wordDims: number;
+  hashDims: number;
+  wordShare: number;
+  vocab: Map<string, number>;
+  /** Row-major, one unit vector per vocabulary word (zero when the word had no contexts). */
+  vectors: Float32Array;
+  wordIdf: Float32Array;
+  gramIdf: Map<string, number>;
+  /** IDF given to words and n-grams never seen in training: rare, so informative. */
+  unseenIdf: number;
+}
+
+const Gram = (n: number, weight: number): { n: number; weight: number } => ({ n, weight });
+/** Bigrams and trigrams carry most of the meaning in Chinese; single characters catch typos. */
+const Grams = [Gram(1, 0.5), Gram(2, 1), Gram(3, 1)];
+
+function* charGrams(text: string): Generator<[string, number]> {
+  for (const run of text.split(/\s+/)) {
+    const chars = [...run];
+    for (const { n, weight } of Grams) {
+      for (let i = 0; i + n <= chars.length; i++) yield [chars.slice(i, i + n).join(''), weight];
+    }
+  }
+}
+
+/** FNV-1a: a stable bucket and sign for a hashed feature. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const Meaningful = /[\p{L}]/u;
+
+interface TrainingDoc {
+  title: string[][];
+  body: string[][];
+  titleText: string[];
+}
+
+/** Learns word vectors and n-gram weights from the entries' names, alternates and text. */
+export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options: Partial<BuiltinOptions> = {}): BuiltinModel {
+  const o = { ...BuiltinDefaults, ...options };
+  const random = seededRandom(o.seed);
+  const sample = entries.length <= o.maxTrainEntries ? entries : entries.filter(() => random() < o.maxTrainEntries / entries.length);
+  const docs: TrainingDoc[] = sample.map((entry) => {
+    const doc: TrainingDoc = { title: [], body: [], titleText: [] };
+    for (const field of entryFields(entry)) {
+      const text = analyzer.normalize(field.text).text;
+      const tokens = analyzer.tokens(text);
+      if (TitleSlots.has(field.slot)) {
+        doc.title.push(tokens);
+        doc.titleText.push(text);
+      } else doc.body.push(tokens.slice(0, 200));
+    }
+    return doc;
+  });
+
+  // Vocabulary: words seen in at least minCount entries.
+  const df = new Map<string, number>();
+  for (const doc of docs) {
+    for (const word of new Set([...doc.title.flat(), ...doc.body.flat()])) if (Meaningful.test(word)) df.set(word, (df.get(word) ?? 0) + 1);
+  }
+  const words = [...df].filter(([, n]) => n >= o.minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, o.maxVocab).map(([w]) => w);
+  const vocab = new Map(words.map((w, i) => [w, i]));
+  const v = words.length;
+  const n = Math.max(1, docs.length);
+  const wordIdf = Float32Array.from(words, (w) => Math.log((n + 1) / (df.get(w)! + 1)) + 1);
+  const unseenIdf = Math.log(n + 1) + 1;
+
+  // Co-occurrence: a window within each field; every pair across an entry's names and
+  // alternates (that is how paraphrases meet); names with the start of the body, weakly.
+  const counts = new Map<number, number>();
+  const add = (a: number, b: number, w: number): void => {
+    if (a === b) return;
+    const key = a < b ? a * v + b : b * v + a;
+    counts.set(key, (counts.get(key) ?? 0) + w);
+  };
+  const ids = (tokens: string[]): number[] => tokens.map((t) => vocab.get(t) ?? -1).filter((i) => i >= 0);
+  for (const doc of docs) {
+    const fields = [...doc.title, ...doc.body].map(ids);
+    for (const f of fields) for (let i = 0; i < f.length; i++) for (let j = i + 1; j <= i + o.window && j < f.length; j++) add(f[i]!, f[j]!, 1);
+    const title = [...new Set(doc.title.flatMap(ids))];
+    for (let i = 0; i < title.length; i++) for (let j = i + 1; j < title.length; j++) add(title[i]!, title[j]!, 0.5);
+    const body = [...new Set(doc.body.flatMap(ids))].slice(0, 60);
+    for (const t of title) for (const b of body) add(t, b, 0.1);
+  }
+  const vectors = new Float32Array(v * o.wordDims);
+  if (v > 0 && counts.size > 0) {
+    const u = wordVectors(counts, v, o);
+    for (let i = 0; i < v; i++) {
+      let norm = 0;
+      for (let c = 0; c < u.rank; c++) norm += u.values[i * u.rank + c]! ** 2;
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let c = 0; c < u.rank; c++) vectors[i * o.wordDims + c] = u.values[i * u.rank + c]! / norm;
+    }
+  }
+
+  const gramDf = new Map<string, number>();
+  for (const doc of docs) for (const gram of new Set(Array.from(charGrams(doc.titleText.join(' ')), ([g]) => g))) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
+  const gramIdf = new Map<string, number>();
+  for (const [gram, count] of gramDf) gramIdf.set(gram, Math.log((n + 1) / (count + 1)) + 1);
+
+  const digest = createHash('sha1').update(words.join('\n')).update(new Uint8Array(vectors.buffer)).digest('hex').slice(0, 12);
+  return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, vocab, vectors, wordIdf, gramIdf, unseenIdf };
+}
+
+/** PPMI (context distribution smoothed with α = 0.75) and its truncated SVD, weighted by √σ. */
+function wordVectors(counts: Map<number, number>, v: number, o: BuiltinOptions): { values: Float64Array; rank: number } {
+  const rowSum = new Float64Array(v);
+  let total = 0;
+  for (const [key, c] of counts) {
+    rowSum[Math.floor(key / v)]! += c;
+    rowSum[key % v]! += c;
+    total += 2 * c;
+  }
+  const smoothed = Float64Array.from(rowSum, (c) => c ** 0.75);
+  const smoothedTotal = smoothed.reduce((a, b) => a + b, 0);
+  const logP = Float64Array.from(smoothed, (c) => Math.log(c / smoothedTotal));
+  const entries: [number, number, number][] = [];
+  for (const [key, c] of counts) {
+    const a = Math.floor(key / v);
+    const b = key % v;
+    const pmi = Math.log(c / total) - logP[a]! - logP[b]!;
+    if (pmi > 0) entries.push([a, b, pmi], [b, a, pmi]);
+  }
+  entries.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const csr: Csr = { n: v, rowPtr: new Int32Array(v + 1), cols: new Int32Array(entries.length), vals: new Float32Array(entries.length) };
+  entries.forEach(([r, c, val], i) => {
+    csr.rowPtr[r + 1]!++;
+    csr.cols[i] = c;
+    csr.vals[i] = val;
+  });
+  for (let r = 0; r < v; r++) csr.rowPtr[r + 1]! += csr.rowPtr[r]!;
+  const { u, sigma, rank } = truncatedSvd(csr, { rank: Math.min(o.wordDims, v), powerIterations: o.powerIterations, seed: o.seed });
+  for (let r = 0; r < v; r++) for (let c = 0; c < rank; c++) u[r * rank + c]! *= Math.sqrt(sigma[c]!);
+  return { values: u, rank };
+}
+
+/** Embeds one text with a trained model: IDF-pooled word vectors beside IDF-weighted hashed n-grams. */
+export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: string): Float32Array {
+  const { wordDims, hashDims } = model;
+  const out = new Float32Array(wordDims + hashDims);
+  const normalized = analyzer.normalize(text).text;
+  let wordNorm = 0;
+  for (const token of analyzer.tokens(normalized)) {
+    const i = model.vocab.get(token);
+    if (i === undefined) continue;
+    const w = model.wordIdf[i]!;
+    for (let c = 0; c < wordDims; c++) out[c]! += w * model.vectors[i * wordDims + c]!;
+  }
+  for (let c = 0; c < wordDims; c++) wordNorm += out[c]! ** 2;
+  for (const [gram, weight] of charGrams(normalized)) {
+    const h = hash(gram);
+    out[wordDims + (h % hashDims)]! += (h & 0x80000000 ? -1 : 1) * weight * (model.gramIdf.get(gram) ?? model.unseenIdf);
+  }
+  let gramNorm = 0;
+  for (let c = wordDims; c < out.length; c++) gramNorm += out[c]! ** 2;
+  // Without known words the n-grams carry the whole vector, and the other way round.
+  const hasWords = wordNorm > 0;
+  const hasGrams = gramNorm > 0;
+  const wordScale = hasWords ? Math.sqrt((hasGrams ? model.wordShare : 1) / wordNorm) : 0;
+  const gramScale = hasGrams ? Math.sqrt((hasWords ? 1 - model.wordShare : 1) / gramNorm) : 0;
+  for (let c = 0; c < wordDims; c++) out[c]! *= wordScale;
+  for (let c = wordDims; c < out.length; c++) out[c]! *= gramScale;
+  return out;
+}
+
+export function createBuiltinEmbedder(model: BuiltinModel, analyzer: Analyzer): Embedder {
+  return {
+    modelId: model.modelId,
+    dimensions: model.wordDims + model.hashDims,
+    embed: async (texts) => texts.map((t) => embedWithModel(model, analyzer, t)),
+  };
+}
+
+export async function saveBuiltinModel(model: BuiltinModel, dir: string): Promise<void> {
+  const header = Buffer.from(JSON.stringify({
+    format: ModelFormat, modelId: model.modelId, wordDims: model.wordDims, hashDims: model.hashDims,
+    wordShare: model.wordShare, unseenIdf: model.unseenIdf, vocab: [...model.vocab.keys()],
+    wordIdf: Array.from(model.wordIdf), gramIdf: [...model.gramIdf],
+  }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  await writeFile(join(dir, ModelFile), Buffer.concat([length, header, Buffer.from(model.vectors.buffer, model.vectors.byteOffset, model.vectors.byteLength)]));
+}
+
+interface ModelHeader {
+  format: number; modelId: string; wordDims: number; hashDims: number; wordShare: number; unseenIdf: number;
+  vocab: string[]; wordIdf: number[]; gramIdf: [string, number][];
+}
+
+/** The persisted model, or null when it is missing, of another format or not the one expected. */
+export async function loadBuiltinModel(dir: string, modelId: string): Promise<BuiltinModel | null> {
+  let data: Buffer;
+  try {
+    data = await readFile(join(dir, ModelFile));
+  } catch {
+    return null;
+  }
+  const headerLength = data.readUInt32LE(0);
+  const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as ModelHeader;
+  if (header.format !== ModelFormat || header.modelId !== modelId) return null;
+  const body = data.subarray(4 + headerLength);
+  const vectors = new Float32Array(body.byteLength / 4);
+  new Uint8Array(vectors.buffer).set(body);
+  if (vectors.length !== header.vocab.length * header.wordDims) return null;
+  return {
+    modelId: header.modelId, wordDims: header.wordDims, hashDims: header.hashDims, wordShare: header.wordShare,
+    unseenIdf: header.unseenIdf, vocab: new Map(header.vocab.map((w, i) => [w, i])), vectors,
+    wordIdf: Float32Array.from(header.wordIdf), gramIdf: new Map(header.gramIdf),
+  };
+}
+
+/** The builtin engine as the dense index sees it: trained on a build, read back with the index. */
+export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOptions> = {}): EmbedderSource {
+  let model: BuiltinModel | null = null;
+  return {
+    engine: 'builtin',
+    load: async (dir, modelId) => {
+      model = await loadBuiltinModel(dir, modelId);
+      return model ? createBuiltinEmbedder(model, analyzer) : null;
+    },
+    build: async (entries) => {
+      model = trainBuiltinModel(analyzer, entries, options);
+      return createBuiltinEmbedder(model, analyzer);
+    },
+    save: async (dir) => {
+      if (model) await saveBuiltinModel(model, dir);
+    },
+  };
+}
+
+/** An embedder given from outside (the transformers engine): nothing to train or save. */
+export function fixedSource(engine: string, embedder: Embedder): EmbedderSource {
+  return {
+    engine,
+    load: async (_dir, modelId) => (modelId === embedder.modelId ? embedder : null),
+    build: async () => embedder,
+    save: async () => {},
+  };
+}

@@ -1,0 +1,62 @@
+// What of an entry a citizen's question can match, and how much each part counts.
+// Shared by the lexical and dense stages and by the confidence features, so all
+// three agree on what "the entry's name" is.
+import type { Entry } from '../knowledge/index.ts';
+
+/** Field groups; each has its own average length for BM25F length normalisation. */
+export type FieldSlot = 'title' | 'alternate' | 'base' | 'label' | 'department' | 'body';
+
+export interface EntryField {
+  slot: FieldSlot;
+  text: string;
+  /** Relative importance of a match in this field. */
+  weight: number;
+}
+
+/** Field weights in one table: names and alternate questions above labels, labels above body text. */
+export const FieldWeights: Readonly<Record<FieldSlot, number>> = Object.freeze({
+  title: 3,
+  alternate: 3,
+  base: 2,
+  label: 1.2,
+  department: 0.6,
+  body: 0.3,
+});
+
+/** Slots that name the entry: character bigrams and the dense vectors come from these. */
+export const TitleSlots: ReadonlySet<FieldSlot> = new Set<FieldSlot>(['title', 'alternate', 'base', 'label']);
+
+/** Long body text adds little beyond its first paragraphs and costs memory at 100k entries. */
+const BodyLimit = 1500;
+
+function push(fields: EntryField[], slot: FieldSlot, text: string | undefined): void {
+  const trimmed = text?.trim();
+  if (trimmed) fields.push({ slot, text: slot === 'body' ? trimmed.slice(0, BodyLimit) : trimmed, weight: FieldWeights[slot] });
+}
+
+export function entryFields(entry: Entry): EntryField[] {
+  const fields: EntryField[] = [];
+  if (entry.kind === 'matter') {
+    push(fields, 'title', entry.name);
+    for (const alias of entry.aliases) push(fields, 'alternate', alias);
+    if (entry.baseName && entry.baseName !== entry.name) push(fields, 'base', entry.baseName);
+    push(fields, 'base', entry.variant);
+    for (const label of [...entry.themes, ...entry.tags]) push(fields, 'label', label);
+    push(fields, 'department', entry.department);
+    push(fields, 'body', entry.conditions);
+    push(fields, 'body', entry.materials.map((m) => m.name).join('；'));
+  } else {
+    push(fields, 'title', entry.question);
+    for (const alternate of entry.alternates) push(fields, 'alternate', alternate);
+    for (const tag of entry.tags) push(fields, 'label', tag);
+    push(fields, 'department', entry.department);
+    push(fields, 'body', entry.answer);
+  }
+  return fields;
+}
+
+/** The texts that each get a dense vector: the name or question and each alias or alternate. */
+export function entryVectorTexts(entry: Entry, max = 8): string[] {
+  const texts = entry.kind === 'matter' ? [entry.name, ...entry.aliases] : [entry.question, ...entry.alternates];
+  return [...new Set(texts.map((t) => t.trim()).filter(Boolean))].slice(0, max);
+}

@@ -1,0 +1,226 @@
+// The retriever: builds the sparse and dense stages over the live knowledge base,
+// keeps them in step with the store before every search, and fuses their ranked
+// lists into candidates with a calibrated confidence.
+import { entryTitle, type Entry, type KnowledgeStore } from '../knowledge/index.ts';
+import { Bm25Index, type Bm25Options, type PreparedQuery } from './bm25.ts';
+import { confidenceOf, DefaultCalibration, type Calibration, type ConfidenceFeatures } from './calibration.ts';
+import { builtinSource, fixedSource, type BuiltinOptions } from './embedders/builtin.ts';
+import { RetrievalError } from './errors.ts';
+import { fuse, FusionDefaults, stageAgreement, type FusedCandidate, type FusionMethod, type StageName, type StageScore } from './fusion.ts';
+import { DenseIndex, HnswDefaults, type DenseIndexInfo, type HnswOptions } from './hnsw-index.ts';
+import type { AnalyzedQuery, Analyzer, Embedder } from './types.ts';
+import { VariantGroups, type VariantGroup } from './variants.ts';
+
+export type EngineName = 'builtin' | 'transformers';
+
+export interface RetrieverConfig {
+  /** Where the dense index is persisted; none keeps everything in memory. */
+  dataDir?: string;
+  engine: EngineName;
+  hnsw: HnswOptions;
+  fusion: FusionMethod;
+  /** Candidates returned per search. */
+  k: number;
+  fusionWeights?: Record<StageName, number>;
+  calibration?: Calibration;
+  bm25?: Partial<Bm25Options>;
+  builtin?: Partial<BuiltinOptions>;
+}
+
+export const RetrieverDefaults: Readonly<RetrieverConfig> = Object.freeze({
+  engine: 'builtin',
+  hnsw: HnswDefaults,
+  fusion: FusionDefaults.method,
+  k: 10,
+});
+
+export interface RetrieverDeps {
+  store: KnowledgeStore;
+  analyzer: Analyzer;
+  /** Required for the transformers engine; replaces the learned one for builtin (tests). */
+  embedder?: Embedder;
+}
+
+export interface Candidate {
+  entryId: string;
+  title: string;
+  score: number;
+  stages: Partial<Record<StageName, StageScore>>;
+}
+
+export interface RetrievalResult {
+  query: AnalyzedQuery;
+  candidates: Candidate[];
+  confidence: number;
+  /** What the confidence was computed from, for the hit test and for fitting the calibration. */
+  features: ConfidenceFeatures;
+  timings: Record<string, number>;
+}
+
+export interface SearchOptions {
+  k?: number;
+  stages?: StageName[];
+}
+
+export interface Retriever {
+  search(text: string, options?: SearchOptions): Promise<RetrievalResult>;
+  /** Text → normalised query with its facet, as the search sees it. */
+  analyze(text: string): AnalyzedQuery;
+  /** The live entry, from the retriever's cache. */
+  entry(id: string): Entry | null;
+  variantGroup(id: string): VariantGroup | null;
+  size(): number;
+  /** How the dense index came to be: loaded from disk, or built and why. */
+  info(): { revision: number; dense: DenseIndexInfo | null };
+  /** Applies pending knowledge-base changes now (search does it anyway). */
+  refresh(): Promise<void>;
+  /** Persists the dense index if it changed since it was saved. */
+  close(): Promise<void>;
+}
+
+const Stages: StageName[] = ['bm25', 'dense'];
+const ZeroFeatures: ConfidenceFeatures = { top: 0, margin: 0, agreement: 0, coverage: 0, lexical: 0, dense: 0 };
+
+/** Builds both stages over the store's live entries (or loads the persisted dense index when fresh). */
+export async function createRetriever(config: Partial<RetrieverConfig>, deps: RetrieverDeps): Promise<Retriever> {
+  const settings: RetrieverConfig = { ...RetrieverDefaults, ...config, hnsw: { ...HnswDefaults, ...config.hnsw } };
+  const { store, analyzer } = deps;
+  const calibration = settings.calibration ?? DefaultCalibration;
+  const fusion = { ...FusionDefaults, method: settings.fusion, weights: settings.fusionWeights ?? FusionDefaults.weights };
+
+  let revision = store.revision();
+  const entries = [...store.liveEntries()];
+  const cache = new Map<string, Entry>();
+  const bm25 = new Bm25Index(analyzer, settings.bm25);
+  const variants = new VariantGroups();
+  const learn = (batch: Entry[]): void => {
+    analyzer.addWords(batch.flatMap((e) => (e.kind === 'matter' ? [e.name, ...e.aliases, ...(e.baseName ? [e.baseName] : [])] : [])));
+    for (const e of batch) cache.set(e.id, e);
+    variants.upsert(batch);
+  };
+  learn(entries);
+  bm25.add(entries);
+
+  if (settings.engine === 'transformers' && !deps.embedder) {
+    throw new RetrievalError('EMBED_MODEL_MISSING', ['(none given: the transformers engine needs an embedder)']);
+  }
+  const source = deps.embedder ? fixedSource(settings.engine, deps.embedder) : builtinSource(analyzer, settings.builtin);
+  const dense = await DenseIndex.open({
+    source, hnsw: settings.hnsw, revision, entries,
+    ...(settings.dataDir ? { dir: settings.dataDir } : {}),
+  });
+
+  let syncing: Promise<void> | null = null;
+  const applyChanges = async (): Promise<void> => {
+    while (store.revision() !== revision) {
+      const changes = store.changesSince(revision);
+      learn(changes.upserted);
+      for (const id of changes.removed) cache.delete(id);
+      variants.remove(changes.removed);
+      bm25.remove(changes.removed);
+      bm25.add(changes.upserted);
+      dense.remove(changes.removed);
+      await dense.upsert(changes.upserted);
+      revision = changes.revision;
+      dense.markRevision(revision);
+    }
+  };
+  // One revision read when nothing changed; concurrent searches share one catch-up.
+  const refresh = async (): Promise<void> => {
+    if (store.revision() === revision && !syncing) return;
+    syncing ??= applyChanges().finally(() => { syncing = null; });
+    await syncing;
+  };
+
+  const analyze = (text: string): AnalyzedQuery => {
+    const normalized = analyzer.normalize(text);
+    const facet = analyzer.detectFacet(normalized.text);
+    const rest = facet.rest.trim();
+    return { normalized, facet, text: rest, tokens: rest ? analyzer.tokens(rest) : [] };
+  };
+
+  const coverage = (query: AnalyzedQuery, entryId: string): number => {
+    const title = bm25.titleText(entryId);
+    if (!title || query.tokens.length === 0) return 0;
+    let found = 0;
+    let total = 0;
+    for (const token of new Set(query.tokens)) {
+      const weight = bm25.idf(token);
+      total += weight;
+      if (title.includes(token)) found += weight;
+    }
+    return total > 0 ? found / total : 0;
+  };
+
+  const featuresOf = (query: AnalyzedQuery, fused: FusedCandidate[], stages: StageName[], prepared: PreparedQuery | null): ConfidenceFeatures => {
+    const top = fused[0];
+    if (!top) return { ...ZeroFeatures };
+    const second = fused[1]?.score ?? 0;
+    const lexical = top.stages.bm25 && prepared && prepared.reference > 0 ? Math.min(1, top.stages.bm25.score / prepared.reference) : 0;
+    return {
+      top: Math.min(1, top.score),
+      margin: top.score > 0 ? (top.score - second) / top.score : 0,
+      agreement: stageAgreement(top, stages),
+      coverage: coverage(query, top.entryId),
+      lexical,
+      dense: Math.max(0, Math.min(1, top.stages.dense?.score ?? 0)),
+    };
+  };
+
+  const search = async (text: string, options: SearchOptions = {}): Promise<RetrievalResult> => {
+    const timings: Record<string, number> = {};
+    let t = performance.now();
+    const lap = (name: string): void => {
+      const now = performance.now();
+      timings[name] = now - t;
+      t = now;
+    };
+    await refresh();
+    lap('sync');
+    const query = analyze(text);
+    lap('analyze');
+    const k = options.k ?? settings.k;
+    const stages = (options.stages ?? Stages).filter((s) => Stages.includes(s));
+    // Each stage looks deeper than k so fusion can lift an entry that one stage ranks lower.
+    const depth = Math.max(k * 3, 30);
+    const inputs: Parameters<typeof fuse>[0] = {};
+    let prepared: PreparedQuery | null = null;
+    if (query.tokens.length > 0 || query.text) {
+      if (stages.includes('bm25')) {
+        prepared = bm25.prepare(query);
+        const reference = prepared.reference;
+        inputs.bm25 = { hits: bm25.run(prepared, depth), normalize: (s) => (reference > 0 ? s / reference : 0) };
+        lap('bm25');
+      }
+      if (stages.includes('dense')) {
+        inputs.dense = { hits: await dense.search(query, depth), normalize: (s) => s };
+        lap('dense');
+      }
+    }
+    const fused = fuse(inputs, fusion);
+    const features = featuresOf(query, fused, stages, prepared);
+    const confidence = fused.length > 0 ? confidenceOf(features, calibration) : 0;
+    lap('fusion');
+    const candidates = fused.slice(0, k).map((c) => ({
+      entryId: c.entryId,
+      title: cache.has(c.entryId) ? entryTitle(cache.get(c.entryId)!) : c.entryId,
+      score: c.score,
+      stages: c.stages,
+    }));
+    return { query, candidates, confidence, features, timings };
+  };
+
+  return {
+    search,
+    analyze,
+    entry: (id) => cache.get(id) ?? null,
+    variantGroup: (id) => variants.group(id),
+    size: () => cache.size,
+    info: () => ({ revision, dense: dense.info }),
+    refresh,
+    close: async () => {
+      await syncing;
+      await dense.persist();
+    },
+  };
+}
