@@ -1,7 +1,7 @@
 // The bot: the one door every channel and the eval suite use. Botkit runs the
 // turn; the dialogue decides the reply; the turn log keeps a masked record.
 import type { Db } from '../knowledge/index.ts';
-import { toSimplified, toTraditional, type Retriever } from '../retrieval/index.ts';
+import { foldTerm, toTraditional, type Retriever } from '../retrieval/index.ts';
 import { Dialogue, initialState, type DialogueState, type TurnEffects } from './dialogue.ts';
 import type { Incoming, Reply } from './reply.ts';
 import { createBotkitRuntime } from './runtime/botkit-runtime.ts';
@@ -23,7 +23,7 @@ export interface Bot {
 
 /** Simplified, lower-case, punctuation folded: what the conversation-control tables match against. */
 function plainText(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return foldTerm(text).replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Replies follow the user's script: every string in the reply is converted. */

@@ -11,6 +11,9 @@ export {
   type VersionInfo, type AuditRecord, type KnowledgeStats, type Changes,
 } from './store.ts';
 export { importParsed, type ImportReport } from './import.ts';
+export { ImportFormats, importSource, isImportFormat, type ImportFormat } from './sources.ts';
+export { ExportFormats, exportKnowledge, type ExportFormat, type ExportResult } from './export.ts';
+export { importDemo, seedDemoIfEmpty, DemoFiles } from './demo.ts';
 export type { ParsedSource, ParsedRecord, SourceProblem, SourceParser } from './formats/types.ts';
 
 // For other parts that keep their own tables in the same database file

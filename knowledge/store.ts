@@ -132,6 +132,11 @@ export class KnowledgeStore {
     return Number(row.value);
   }
 
+  /** True when no entry was ever stored (deleted ones count as stored). */
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT 1 FROM entries LIMIT 1').get() === undefined;
+  }
+
   /** The entry citizens are answered from: its published version, unless deleted. */
   getLive(id: string): StoredEntry | null {
     const row = this.row(id);

@@ -1,0 +1,47 @@
+// POST /api/chat and GET /ws: the portal widget's two ways in.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { ChannelContext } from '../context.ts';
+
+const ChatBody = Type.Object({
+  session: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  text: Type.String({ minLength: 1, maxLength: 1000 }),
+}, { additionalProperties: false });
+
+const WsMessage = Type.Object({ type: Type.Literal('message'), text: Type.String({ minLength: 1, maxLength: 1000 }) });
+
+export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Promise<void> {
+  app.post<{ Body: Static<typeof ChatBody> }>('/api/chat', { schema: { body: ChatBody } }, async (request) => {
+    const session = ctx.sessions.resolve(request.body.session, 'web');
+    const reply = await ctx.turn({ session, channel: 'web', text: request.body.text }, request.log);
+    return { session, reply };
+  });
+
+  app.get<{ Querystring: { session?: string } }>('/ws', { websocket: true }, (socket: WebSocket, request) => {
+    const session = ctx.sessions.resolve(request.query.session, 'web');
+    const log = request.log.child({ channel: 'web', session });
+    const send = (frame: unknown): void => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame)); };
+    send({ type: 'welcome', session, reply: ctx.bot.welcome() });
+    socket.on('message', (data: RawData) => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(data.toString());
+      } catch {
+        send({ type: 'error', error: 'BAD_REQUEST', message: 'frames must be JSON: {"type":"message","text":"…"}' });
+        return;
+      }
+      const f = frame as Partial<Static<typeof WsMessage>>;
+      if (f?.type !== 'message' || typeof f.text !== 'string' || f.text.trim() === '' || f.text.length > 1000) {
+        send({ type: 'error', error: 'BAD_REQUEST', message: '/text must be a non-empty string of at most 1000 characters' });
+        return;
+      }
+      ctx.turn({ session, channel: 'web', text: f.text }, log)
+        .then((reply) => send({ type: 'reply', session, reply }))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'turn failed');
+          send({ type: 'error', error: 'INTERNAL', message: 'internal error' });
+        });
+    });
+  });
+}

@@ -1,0 +1,45 @@
+// What every channel plugin is given: the bot's one door, wrapped so that each
+// turn is logged with its channel and session and tracked until it finishes
+// (graceful shutdown waits for in-flight turns).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bot, Incoming, Reply } from '../bot/index.ts';
+import type { KnowledgeStore } from '../knowledge/index.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import { Sessions } from './sessions.ts';
+
+export interface ChannelDeps {
+  bot: Bot;
+  store: KnowledgeStore;
+  retriever: Retriever;
+}
+
+export interface ChannelContext extends ChannelDeps {
+  sessions: Sessions;
+  turn(incoming: Incoming, log: FastifyBaseLogger): Promise<Reply>;
+  /** Resolves when every turn under way has finished. */
+  drain(): Promise<void>;
+}
+
+export function createChannelContext(deps: ChannelDeps): ChannelContext {
+  const inFlight = new Set<Promise<Reply>>();
+  return {
+    ...deps,
+    sessions: new Sessions(deps.store.db),
+    turn(incoming, log) {
+      const turnLog = log.child({ channel: incoming.channel, session: incoming.session });
+      const started = performance.now();
+      const pending = deps.bot.handleMessage(incoming).then((reply) => {
+        turnLog.info({ kind: reply.kind, entryId: reply.entryId, facet: reply.facet, confidence: reply.confidence,
+          ms: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
+        return reply;
+      });
+      inFlight.add(pending);
+      const forget = (): void => { inFlight.delete(pending); };
+      pending.then(forget, forget);
+      return pending;
+    },
+    async drain() {
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// The composition root: opens the database, seeds the demo on first start, builds
+// the analyzer, the retriever and the bot. The server, the terminal chat, the
+// eval suite and the tests all assemble Banshi here, the same way.
+import { join } from 'node:path';
+import { createBot, type Bot } from '../bot/index.ts';
+import { KnowledgeStore, openDatabase, seedDemoIfEmpty, type Db } from '../knowledge/index.ts';
+import {
+  createAnalyzer, createRetriever, createTransformersEmbedder, type Analyzer, type Retriever, type RetrieverConfig,
+} from '../retrieval/index.ts';
+
+export interface StackOptions {
+  /** SQLite file, or ':memory:'. */
+  dbFile: string;
+  /** Where the dense index is persisted; none keeps it in memory. */
+  indexDir?: string;
+  /** Load the demo knowledge base when the database has never held an entry. */
+  seedDemo: boolean;
+  /** A local sentence-embedding model; without it the builtin engine is used. */
+  embedModelDir?: string;
+  retrieval?: Partial<RetrieverConfig>;
+}
+
+export interface Stack {
+  db: Db;
+  store: KnowledgeStore;
+  analyzer: Analyzer;
+  retriever: Retriever;
+  bot: Bot;
+  close(): Promise<void>;
+}
+
+export async function openStack(options: StackOptions): Promise<Stack> {
+  const db = openDatabase(options.dbFile);
+  const store = new KnowledgeStore(db);
+  if (options.seedDemo) await seedDemoIfEmpty(store);
+  const analyzer = createAnalyzer();
+  const embedder = options.embedModelDir ? await createTransformersEmbedder({ modelDir: options.embedModelDir }) : undefined;
+  const retriever = await createRetriever({
+    ...(options.indexDir ? { dataDir: options.indexDir } : {}),
+    engine: embedder ? 'transformers' : 'builtin',
+    ...options.retrieval,
+  }, { store, analyzer, ...(embedder ? { embedder } : {}) });
+  const bot = createBot({ db, retriever });
+  return {
+    db, store, analyzer, retriever, bot,
+    async close() {
+      await retriever.close();
+      db.close();
+    },
+  };
+}
+
+/** The stack a server or `banshi chat` runs on: SQLite and the index under DATA_DIR. */
+export function stackOptionsFor(config: { dataDir: string; embedModelDir?: string | undefined }, dbFile?: string): StackOptions {
+  return {
+    dbFile: dbFile ?? join(config.dataDir, 'banshi.db'),
+    indexDir: join(config.dataDir, 'index'),
+    seedDemo: dbFile === undefined,
+    ...(config.embedModelDir ? { embedModelDir: config.embedModelDir } : {}),
+  };
+}
