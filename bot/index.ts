@@ -4,6 +4,7 @@
 // Commonly used
 export { createBot, type Bot, type BotDeps } from './bot.ts';
 export type { Reply, ReplyKind, Candidate, Card, Incoming } from './reply.ts';
+export { Facets, type Facet } from '../knowledge/index.ts';
 
 // Convenience for channels and staff tools
 export { maskPersonalData } from './mask.ts';

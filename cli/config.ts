@@ -12,6 +12,7 @@ const ConfigSchema = Type.Object({
   wechat: Type.Object({
     token: Type.Optional(Type.String({ minLength: 1 })),
     appId: Type.Optional(Type.String({ minLength: 1 })),
+    secret: Type.Optional(Type.String({ minLength: 1 })),
     aesKey: Type.Optional(Type.String({ minLength: 43, maxLength: 43 })),
   }),
   embedModelDir: Type.Optional(Type.String({ minLength: 1 })),
@@ -22,7 +23,7 @@ export type Config = Readonly<Static<typeof ConfigSchema>>;
 
 const envNames: Record<string, string> = {
   '/port': 'PORT', '/host': 'HOST', '/dataDir': 'DATA_DIR', '/adminToken': 'ADMIN_TOKEN',
-  '/wechat/token': 'WECHAT_TOKEN', '/wechat/appId': 'WECHAT_APPID', '/wechat/aesKey': 'WECHAT_AES_KEY (43 characters)',
+  '/wechat/token': 'WECHAT_TOKEN', '/wechat/appId': 'WECHAT_APPID', '/wechat/secret': 'WECHAT_SECRET', '/wechat/aesKey': 'WECHAT_AES_KEY (43 characters)',
   '/embedModelDir': 'EMBED_MODEL_DIR', '/logLevel': 'LOG_LEVEL',
 };
 
@@ -37,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: optional(env.HOST),
     dataDir: optional(env.DATA_DIR),
     adminToken: optional(env.ADMIN_TOKEN),
-    wechat: { token: optional(env.WECHAT_TOKEN), appId: optional(env.WECHAT_APPID), aesKey: optional(env.WECHAT_AES_KEY) },
+    wechat: { token: optional(env.WECHAT_TOKEN), appId: optional(env.WECHAT_APPID), secret: optional(env.WECHAT_SECRET), aesKey: optional(env.WECHAT_AES_KEY) },
     embedModelDir: optional(env.EMBED_MODEL_DIR),
     logLevel: optional(env.LOG_LEVEL),
     ...overrides,

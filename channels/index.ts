@@ -1,0 +1,3 @@
+// The channels: the server and every way citizens and staff reach Banshi.
+export { buildApp, AppDefaults, type AppConfig } from './app.ts';
+export type { ChannelDeps } from './context.ts';
