@@ -11,7 +11,7 @@ export {
   type VersionInfo, type AuditRecord, type KnowledgeStats, type Changes,
 } from './store.ts';
 export { importParsed, type ImportReport } from './import.ts';
-export { ImportFormats, importSource, isImportFormat, type ImportFormat } from './sources.ts';
+export { ImportFormats, importSource, parseSource, isImportFormat, type ImportFormat } from './sources.ts';
 export { ExportFormats, exportKnowledge, type ExportFormat, type ExportResult } from './export.ts';
 export { importDemo, seedDemoIfEmpty, DemoFiles } from './demo.ts';
 export type { ParsedSource, ParsedRecord, SourceProblem, SourceParser } from './formats/types.ts';

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { KnowledgeError } from './errors.ts';
 import { importParsed, type ImportReport } from './import.ts';
 import type { KnowledgeStore } from './store.ts';
-import type { SourceParser } from './formats/types.ts';
+import type { ParsedSource, SourceParser } from './formats/types.ts';
 import { parseGdMatters } from './formats/gd-matters.ts';
 import { parseTpeFaq } from './formats/tpe-faq.ts';
 import { parseFaqCsv, parseFaqXlsx } from './formats/faq-sheet.ts';
@@ -22,6 +22,11 @@ const parsers: Record<ImportFormat, SourceParser> = {
 
 export function isImportFormat(name: string): name is ImportFormat {
   return (ImportFormats as readonly string[]).includes(name);
+}
+
+/** Reads a source file into candidate entries without storing them (benchmarks, previews). */
+export async function parseSource(format: ImportFormat, path: string): Promise<ParsedSource> {
+  return parsers[format](path);
 }
 
 /** Parses a source file and imports it; broken rows are reported, the rest imported. */
