@@ -162,6 +162,7 @@ describe('parseMaterial', () => {
     expect(parseMaterial('申请书一式两份')).toMatchObject({ name: '申请书', form: 'unspecified', originals: 2, copies: 0, notes: '一式两份' });
     expect(parseMaterial('营业执照复印件2份')).toMatchObject({ name: '营业执照', form: 'copy', copies: 2, notes: '复印件2份' });
     expect(parseMaterial('合同原件1份、复印件3份')).toMatchObject({ form: 'both', originals: 1, copies: 3 });
+    expect(parseMaterial('身份证原件及复印件各2份')).toMatchObject({ name: '身份证', form: 'both', originals: 2, copies: 2, notes: '原件及复印件各2份' });
     // 身份证 is not a count of anything.
     expect(parseMaterial('身份证')).toMatchObject({ originals: 0, copies: 0 });
   });

@@ -32,15 +32,14 @@ function httpUrl(value: unknown): string | undefined {
 // Wording that makes a material conditional: 如有, 若有, 如适用, 可选 …
 const CONDITIONAL = /如有|若有|如适用|如需|如已|如果|如涉|如属|如系|若需|若为|可选|选填|选交|非必[须要]|才需|时需提供/;
 // A leading "X的，" clause says when the material applies ("单位申报的，提供…",
-// "单位转制的提供…").
-// The verb must be whole: "事故的应急方案" is not "…的，应…".
+// "单位转制的提供…"); the verb must be whole: "事故的应急方案" is no condition.
 const LEADING_CONDITION = /^[^，,；;]{1,40}?的(?:[，,]|还应|还需|还须|应当|[应须需](?:提供|提交|附)|提供|提交|交验)/;
 // A trailing bracket that states a condition: "（委托办理的）", "（仅注册证书遗失时）", "（适用于…）".
 const CONDITION_NOTE = /^(如|若|仅在|仅.+时$|适用于)|的$|需要$|才需/;
 const NUM = '[0-9０-９一二两三四五六七八九十]+';
 const FORM_WORDS = '原件(?:及|和|与|、|/|并)?复印件|原件|复印件|复印本|电子版|电子件|扫描件';
-const FORM_NOTE = new RegExp(`^(${FORM_WORDS})?\\s*(一式)?\\s*(${NUM}\\s*份)?$`);
-const FORM_SUFFIX = new RegExp(`的?(?:${FORM_WORDS})\\s*(?:一式)?\\s*(?:${NUM}\\s*份)?$|(?:一式\\s*)?${NUM}\\s*份$`);
+const FORM_NOTE = new RegExp(`^(${FORM_WORDS})?\\s*(一式|各)?\\s*(${NUM}\\s*份)?$`);
+const FORM_SUFFIX = new RegExp(`的?(?:${FORM_WORDS})\\s*(?:一式|各)?\\s*(?:${NUM}\\s*份)?$|(?:一式|各)?\\s*${NUM}\\s*份$`);
 const ELECTRONIC = /电子版|电子件|电子文档|电子文件|电子照片|电子数据|扫描件|扫描上传|(txt|pdf|word|doc|jpg)格式/i;
 
 function count(pattern: string, wording: string): number | null {
@@ -83,21 +82,23 @@ export function parseMaterial(raw: string): Material {
     : hasCopy ? 'copy' : ELECTRONIC.test(wording) ? 'electronic' : 'unspecified';
   const originalsSaid = count(`原件\\s*(${NUM})\\s*份`, wording);
   const copiesSaid = count(`复印件\\s*(${NUM})\\s*份`, wording);
+  const eachSaid = count(`各\\s*(${NUM})\\s*份`, wording);
   const setsSaid = count(`(?:一式\\s*)?(${NUM})\\s*份`, wording);
-  const [originals, copies] = {
-    both: [originalsSaid ?? 1, copiesSaid ?? (originalsSaid === null ? setsSaid : null) ?? 1],
+  const counts: Record<Material['form'], [originals: number, copies: number]> = {
+    both: [originalsSaid ?? eachSaid ?? 1, copiesSaid ?? eachSaid ?? (originalsSaid === null ? setsSaid : null) ?? 1],
     original: [originalsSaid ?? setsSaid ?? 1, 0],
     copy: [0, copiesSaid ?? setsSaid ?? 1],
     electronic: [0, 0],
     // "一式两份" with no form: two signed sets, i.e. originals.
     unspecified: [setsSaid ?? 0, 0],
-  }[form];
+  };
+  const [originals, copies] = counts[form];
 
   return {
     name: name.trim() || wording,
     form,
-    originals: originals!,
-    copies: copies!,
+    originals,
+    copies,
     required: !conditional,
     ...(removed.length > 0 ? { notes: removed.join('；') } : {}),
   };
