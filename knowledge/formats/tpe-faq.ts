@@ -32,6 +32,9 @@ function keywords(value: string): string[] {
   return [...new Set(tags)];
 }
 
+/** Tag on entries imported without an answer of their own. */
+export const INCOMPLETE_TAG = '待補答案';
+
 /** The links an entry carries outside its answer, to tell staff why an empty one is empty. */
 function sideLinks(row: Row): string[] {
   const links = Array.isArray(row.link) ? row.link : [row.link];
@@ -45,15 +48,19 @@ export function tpeFaqFromRow(row: Row, location: string): ParsedRecord | Source
   const question = field(row, 'news_title');
   if (question === '') return { location, reason: 'empty question (news_title)', id };
   const content = row.news_content;
-  const answer = typeof content === 'string' ? htmlToText(content) : '';
-  if (answer === '') {
-    const links = sideLinks(row);
-    const hint = links.length > 0 ? `; the entry only links to ${links.join(' ')}` : '';
-    return { location, reason: `empty answer${hint}`, id };
-  }
   const department = field(row, 'deptName');
   const contactName = field(row, 'contact');
   const contactPhone = field(row, 'contact_phone');
+  let answer = typeof content === 'string' ? htmlToText(content) : '';
+  // The city published a few questions whose answer is only an attachment, or
+  // nothing: keep the entry (its id is the city's) with an answer that says
+  // exactly that and where to ask, tagged so staff can find and complete it.
+  const incomplete = answer === '';
+  if (incomplete) {
+    const links = sideLinks(row);
+    const who = [contactName || department, contactPhone].filter(Boolean).join('，電話');
+    answer = links.length > 0 ? `詳見附件：${links.join(' ')}` : `此問答尚未提供答案內容${who ? `，請洽${who}` : ''}。`;
+  }
   const entry: Faq = {
     kind: 'faq',
     id,
@@ -63,7 +70,7 @@ export function tpeFaqFromRow(row: Row, location: string): ParsedRecord | Source
     answer,
     followUps: [],
     matterId: null,
-    tags: keywords(field(row, 'keyword')),
+    tags: [...keywords(field(row, 'keyword')), ...(incomplete ? [INCOMPLETE_TAG] : [])],
     ...(department ? { department } : {}),
     ...(contactName || contactPhone ? {
       contact: { ...(contactName ? { name: contactName } : {}), ...(contactPhone ? { phone: contactPhone } : {}) },
