@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Botkit, type BotkitMessage } from 'botkit';
 import {
-  ActivityTypes, BotAdapter, TurnContext,
+  ActivityTypes, BotAdapter, ConversationState, TurnContext,
   type Activity, type ConversationReference, type ResourceResponse,
 } from 'botbuilder-core';
 import type { Db } from '../../knowledge/index.ts';
@@ -73,7 +73,9 @@ export function createBotkitRuntime<S extends object, R>(db: Db, handlers: Runti
   const adapter = new InProcessAdapter();
   const storage = new SqliteStorage(db);
   const controller = new Botkit({ adapter, storage, disable_webserver: true, disable_console: true });
-  const stateProperty = controller.conversationState.createProperty<S>('banshi');
+  // Our own namespace on the same storage: Botkit's state (its dialog stack) and ours never overwrite each other.
+  const conversationState = new ConversationState(storage, 'banshi');
+  const stateProperty = conversationState.createProperty<S>('dialogue');
 
   const turnIO = async (message: BotkitMessage): Promise<TurnIO<S, R>> => {
     const context = message.context as TurnContext;
@@ -109,14 +111,14 @@ export function createBotkitRuntime<S extends object, R>(db: Db, handlers: Runti
       let result: R | undefined;
       await adapter.processTurn(activity, async (context) => {
         await controller.handleTurn(context);
+        await conversationState.saveChanges(context);
         result = context.turnState.get(REPLY) as R | undefined;
       });
       if (result === undefined) throw new Error('the dialogue produced no reply');
       return result;
     },
     async reset(session, channel) {
-      const keys = Object.keys(await storage.read([`${channel}/conversations/${session}/`]));
-      await storage.delete(keys);
+      await storage.delete([`${channel}/conversations/${session}/`, `${channel}/conversations/${session}/banshi`]);
     },
   };
 }
