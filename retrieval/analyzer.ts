@@ -1,0 +1,31 @@
+// The text-analysis front of retrieval: normalise → segment → expand, plus
+// facet detection. Indexing and querying both go through it so they agree.
+import type { Analyzer } from './types.ts';
+import { normalize } from './normalize.ts';
+import { addWords, tokens } from './segment.ts';
+import { expand as expandWeighted } from './lexicon.ts';
+import { detectFacet } from './facets.ts';
+
+/**
+ * The analyzer over the shipped lexicon, stopwords and facet cues.
+ *
+ * `expand(tokens)` returns the tokens unchanged, followed by the synonyms of
+ * their lexicon groups that are not already among them: everything after
+ * position `tokens.length` is an expansion. A stage that wants graded weights
+ * (synonym 0.5, typo correction 1) uses `expand` from ./lexicon.ts directly.
+ *
+ * The segmenter is one per process (see ./segment.ts): words taught through
+ * one analyzer's `addWords` are known to all.
+ */
+export function createAnalyzer(): Analyzer {
+  return {
+    normalize,
+    tokens,
+    expand(input: string[]): string[] {
+      const own = new Set(input);
+      return [...input, ...expandWeighted(input).filter((t) => !own.has(t.term)).map((t) => t.term)];
+    },
+    detectFacet,
+    addWords,
+  };
+}
