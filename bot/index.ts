@@ -8,6 +8,6 @@ export { Facets, type Facet } from '../knowledge/index.ts';
 
 // Convenience for channels and staff tools
 export { maskPersonalData } from './mask.ts';
-export { FacetLabels } from './render/facets.ts';
+export { FacetLabels, renderSheet } from './render/facets.ts';
 export { RatingOptions } from './intents.ts';
 export { TurnLog } from './turn-log.ts';

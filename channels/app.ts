@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import { chatRoutes } from './api/chat.ts';
 import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
+import { kioskPlugin, type KioskOptions } from './kiosk/plugin.ts';
 import { loggerOptions } from './logger.ts';
 
 export interface AppConfig {
@@ -14,6 +15,8 @@ export interface AppConfig {
   bodyLimit: number;
   /** Requests per minute per client address; 0 disables the limit (benchmarks). */
   rateLimitPerMinute: number;
+  /** The self-service kiosk: its public address for QR codes, its idle timeout. */
+  kiosk?: Partial<KioskOptions>;
 }
 
 export const AppDefaults: AppConfig = { logLevel: 'info', bodyLimit: 64 * 1024, rateLimitPerMinute: 300 };
@@ -46,5 +49,6 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
 
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
   await app.register(async (scope) => chatRoutes(scope, ctx));
+  await app.register(async (scope) => kioskPlugin(scope, ctx, settings.kiosk ?? {}));
   return app;
 }
