@@ -3,7 +3,7 @@
 import type { Analyzer } from './types.ts';
 import { normalize } from './normalize.ts';
 import { addWords, tokens } from './segment.ts';
-import { expand as expandWeighted } from './lexicon.ts';
+import { defaultLexicon, expand as expandWeighted } from './lexicon.ts';
 import { detectFacet } from './facets.ts';
 
 /**
@@ -18,9 +18,14 @@ import { detectFacet } from './facets.ts';
  * one analyzer's `addWords` are known to all.
  */
 export function createAnalyzer(): Analyzer {
+  const lexicon = defaultLexicon();
   return {
     normalize,
-    tokens,
+    // A misspelt or variant-spelt word is read as the word meant, at full weight:
+    // "身份正" and Taiwan's "身分证" are 身份证 to a citizen.
+    tokens(text: string): string[] {
+      return [...new Set(tokens(text).map((w) => lexicon.groupOf(w)?.typos.get(w) ?? w))];
+    },
     expand(input: string[]): string[] {
       const own = new Set(input);
       return [...input, ...expandWeighted(input).filter((t) => !own.has(t.term)).map((t) => t.term)];

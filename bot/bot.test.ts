@@ -1,0 +1,208 @@
+// Conversations as transcripts through the bot's one door, over the demo
+// knowledge base plus a few hand-made matters where a case needs them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from './index.ts';
+import type { Stack } from '../cli/stack.ts';
+import { testStack } from '../test/harness.ts';
+import { matter } from '../test/fixtures.ts';
+
+let stack: Stack;
+let sessionNo = 0;
+
+/** A fresh conversation: say() sends one line and returns the reply. */
+function conversation(): (text: string) => Promise<Reply> {
+  const session = `t${++sessionNo}`;
+  return (text) => stack.bot.handleMessage({ session, channel: 'test', text });
+}
+
+const variant = (id: string, city: string, material: string) => matter(id, {
+  name: `测绘资质认定（${city}）`, baseName: '测绘资质认定', variant: city, region: `广东省${city}市`,
+  department: `${city}市规划和自然资源局`,
+  materials: [{ name: material, form: 'original', originals: 1, copies: 0, required: true }],
+  fees: { status: 'not_recorded', items: [] },
+});
+
+beforeAll(async () => {
+  stack = await testStack();
+  // Two regional variants of one catalogue matter whose materials differ, and whose fees do not.
+  stack.store.create(variant('v-gz', '广州', '广州申请表'), { actor: 'test' });
+  stack.store.create(variant('v-sz', '深圳', '深圳申请表'), { actor: 'test' });
+  await stack.retriever.refresh();
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+describe('answering the facet asked', () => {
+  it('lists materials as a numbered checklist with original/copy counts', async () => {
+    const reply = await conversation()('身份证丢了补办要带什么材料');
+    expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-id-card-loss', facet: 'materials' });
+    expect(reply.text).toMatch(/\n1\. /);
+    expect(reply.card).toMatchObject({ type: 'checklist', entryId: 'demo-id-card-loss' });
+    expect(reply.quickReplies).toContain('一次性告知');
+  });
+
+  it('gives fees with their basis, 不收费, or says no fee is recorded — never an invented amount', async () => {
+    expect((await conversation()('身份证丢了补办要多少钱')).text).toMatch(/40元（依据：/);
+    expect((await conversation()('结婚登记收费吗')).text).toContain('不收费');
+    const unrecorded = await conversation()('深圳测绘资质认定收费吗');
+    expect(unrecorded).toMatchObject({ entryId: 'v-sz', facet: 'fees' });
+    expect(unrecorded.text).toContain('未登记收费信息，请以窗口为准');
+  });
+
+  it('answers just a matter name with an overview card and the facets as quick replies', async () => {
+    const reply = await conversation()('结婚登记');
+    expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-marriage-registration', facet: 'overview' });
+    expect(reply.card).toMatchObject({ type: 'matter' });
+    expect(reply.quickReplies).toEqual(expect.arrayContaining(['需要什么材料', '办理地点']));
+  });
+
+  it('answers an FAQ entry with its own answer and follow-up buttons', async () => {
+    const reply = await conversation()('我身份证是在外省弄丢的，可以在这边补吗');
+    expect(reply.kind).toBe('answer');
+    expect(reply.entryId).toMatch(/^demo-faq-/);
+    expect(reply.facet).toBeNull();
+  });
+});
+
+describe('context across turns', () => {
+  it('answers follow-ups for the matter under discussion, and switches when a new matter is named', async () => {
+    const say = conversation();
+    expect(await say('我想办护照')).toMatchObject({ entryId: 'demo-passport', facet: 'overview' });
+    expect(await say('那要多少钱')).toMatchObject({ entryId: 'demo-passport', facet: 'fees' });
+    expect(await say('在哪办')).toMatchObject({ entryId: 'demo-passport', facet: 'location' });
+    expect(await say('要几天')).toMatchObject({ entryId: 'demo-passport', facet: 'time_limit' });
+    expect(await say('那结婚登记要带什么')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'materials' });
+    expect(await say('要钱吗')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'fees' });
+  });
+});
+
+describe('near-identical matters', () => {
+  it('asks one numbered question when the variants differ in what was asked, and takes "2"', async () => {
+    const say = conversation();
+    const ask = await say('测绘资质认定要带什么材料');
+    expect(ask).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(ask.text).toMatch(/1\. .*\n2\. /);
+    const second = ask.candidates[1]!.entryId;
+    expect(await say('2')).toMatchObject({ kind: 'answer', entryId: second, facet: 'materials' });
+  });
+
+  it('takes 第二个 or the distinguishing word as the answer', async () => {
+    const say = conversation();
+    const ask = await say('测绘资质认定需要什么材料');
+    expect(await say('第二个')).toMatchObject({ entryId: ask.candidates[1]!.entryId });
+    const again = conversation();
+    await again('测绘资质认定需要什么材料');
+    expect(await again('深圳')).toMatchObject({ entryId: 'v-sz', facet: 'materials' });
+  });
+
+  it('does not ask when the variants give the same answer to what was asked', async () => {
+    const reply = await conversation()('测绘资质认定收费吗');
+    expect(reply.kind).toBe('answer');
+    expect(['v-gz', 'v-sz']).toContain(reply.entryId);
+  });
+
+  it('remembers the region and prefers its variant', async () => {
+    const say = conversation();
+    expect((await say('我在深圳')).text).toContain('深圳');
+    expect(await say('测绘资质认定要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'v-sz' });
+  });
+});
+
+describe('one-time notification and walkthrough', () => {
+  it('一次性告知 gives every part of the guide as text and as a card', async () => {
+    const say = conversation();
+    await say('身份证丢了怎么补办');
+    const sheet = await say('一次性告知');
+    expect(sheet).toMatchObject({ kind: 'answer', entryId: 'demo-id-card-loss' });
+    for (const heading of ['办理条件', '需要什么材料', '收费标准', '办理时限', '办理地点', '咨询电话', '办理流程', '网上办理']) {
+      expect(sheet.text).toContain(`【${heading}】`);
+    }
+    expect(sheet.card).toMatchObject({ type: 'sheet' });
+  });
+
+  it('一步步来 walks through the steps with 下一步 / 上一步 / 结束', async () => {
+    const say = conversation();
+    await say('结婚登记');
+    const first = await say('一步步来');
+    expect(first).toMatchObject({ kind: 'guide', facet: 'process', quickReplies: ['下一步', '结束'] });
+    expect(first.text).toContain('第1步');
+    expect((await say('下一步')).text).toContain('第2步');
+    expect((await say('上一步')).text).toContain('第1步');
+    expect((await say('结束')).text).toContain('介绍到这里');
+  });
+});
+
+describe('small talk, fallback, handoff and rating', () => {
+  it('handles greetings, identity and abuse briefly', async () => {
+    const say = conversation();
+    expect((await say('你好')).kind).toBe('smalltalk');
+    expect((await say('你是谁')).text).toContain('办事');
+    expect((await say('你这个垃圾')).text).toContain('12345');
+  });
+
+  it('falls back honestly with the hotline and a human', async () => {
+    const reply = await conversation()('今天天气怎么样');
+    expect(reply).toMatchObject({ kind: 'fallback', entryId: null });
+    expect(reply.text).toContain('12345');
+    expect(reply.quickReplies).toContain('转人工');
+  });
+
+  it('hands over to a human and stores the conversation summary for staff', async () => {
+    const say = conversation();
+    await say('身份证丢了怎么补办');
+    const reply = await say('转人工');
+    expect(reply.kind).toBe('handoff');
+    const row = stack.db.prepare('SELECT summary FROM handoffs ORDER BY seq DESC LIMIT 1').get() as { summary: string };
+    expect(row.summary).toContain('身份证丢了怎么补办');
+  });
+
+  it('asks for a rating after an answered conversation and stores it with the reason', async () => {
+    const say = conversation();
+    await say('护照要带什么');
+    const ask = await say('谢谢');
+    expect(ask).toMatchObject({ kind: 'rating', quickReplies: ['满意', '基本满意', '不满意'] });
+    expect((await say('不满意')).kind).toBe('rating');
+    await say('等了很久才找到');
+    const row = stack.db.prepare('SELECT rating, reason FROM ratings ORDER BY seq DESC LIMIT 1').get();
+    expect(row).toEqual({ rating: '不满意', reason: '等了很久才找到' });
+  });
+});
+
+describe('scripts and privacy', () => {
+  it('answers Traditional Chinese in Traditional Chinese', async () => {
+    const reply = await conversation()('身分證遺失要帶什麼資料');
+    expect(reply).toMatchObject({ entryId: 'demo-id-card-loss', facet: 'materials' });
+    expect(reply.text).toContain('居民身分證');
+    expect(reply.text).not.toContain('需要准备');
+  });
+
+  it('masks ID card and phone numbers before the turn is logged', async () => {
+    await conversation()('我的身份证号44010619900101123X丢了，电话13812345678');
+    const row = stack.db.prepare('SELECT text FROM turns ORDER BY seq DESC LIMIT 1').get() as { text: string };
+    expect(row.text).toContain('440106********123X');
+    expect(row.text).toContain('138****5678');
+    expect(row.text).not.toContain('19900101');
+  });
+});
+
+describe('persistence', () => {
+  it('keeps a conversation across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'banshi-bot-'));
+    try {
+      const first = await testStack({ dbFile: join(dir, 'b.db') });
+      await first.bot.handleMessage({ session: 's', channel: 'test', text: '我想办护照' });
+      await first.close();
+      const second = await testStack({ dbFile: join(dir, 'b.db') });
+      expect(await second.bot.handleMessage({ session: 's', channel: 'test', text: '要多少钱' }))
+        .toMatchObject({ entryId: 'demo-passport', facet: 'fees' });
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
