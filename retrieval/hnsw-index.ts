@@ -17,7 +17,7 @@ export interface HnswOptions {
   ef: number;
 }
 
-export const HnswDefaults: Readonly<HnswOptions> = Object.freeze({ M: 16, efConstruction: 200, ef: 64 });
+export const HnswDefaults: Readonly<HnswOptions> = Object.freeze({ M: 16, efConstruction: 100, ef: 64 });
 
 /** Bump when the manifest or the way vectors are made changes: old indexes are then rebuilt. */
 export const DenseFormatVersion = 1;
@@ -28,6 +28,10 @@ const EmbedBatch = 256;
 /** Where an embedder comes from: trained on a build, read back beside a persisted index, or given. */
 export interface EmbedderSource {
   readonly engine: string;
+  /** The dimension its vectors will have, known before any model is loaded. */
+  readonly dimensions: number;
+  /** The settings that shape its vectors: a persisted index made under others is rebuilt. */
+  readonly settings: string;
   /** The embedder for a persisted index made with modelId, or null when it cannot be had. */
   load(dir: string, modelId: string): Promise<Embedder | null>;
   build(entries: Entry[]): Promise<Embedder>;
@@ -40,6 +44,7 @@ export interface DenseManifest {
   engine: string;
   modelId: string;
   dimensions: number;
+  settings: string;
   revision: number;
   M: number;
   efConstruction: number;
@@ -81,6 +86,8 @@ function staleness(manifest: DenseManifest | null, options: DenseOpenOptions): s
   if (!manifest) return 'no persisted index';
   if (manifest.format !== DenseFormatVersion) return `format ${manifest.format} is not ${DenseFormatVersion}`;
   if (manifest.engine !== options.source.engine) return `engine ${manifest.engine} is not ${options.source.engine}`;
+  if (manifest.dimensions !== options.source.dimensions) return `dimension ${manifest.dimensions} is not ${options.source.dimensions}`;
+  if (manifest.settings !== options.source.settings) return 'embedder settings changed';
   if (manifest.revision !== options.revision) return `revision ${manifest.revision} is not the knowledge base's ${options.revision}`;
   if (manifest.M !== options.hnsw.M || manifest.efConstruction !== options.hnsw.efConstruction) return 'HNSW parameters changed';
   return '';
@@ -219,7 +226,7 @@ export class DenseIndex implements Stage {
     await rename(join(dir, `${IndexFile}.tmp`), join(dir, IndexFile));
     const manifest: DenseManifest = {
       format: DenseFormatVersion, engine: this.options.source.engine, modelId: this.embedder.modelId,
-      dimensions: this.embedder.dimensions, revision: this.revision, M: this.options.hnsw.M,
+      dimensions: this.embedder.dimensions, settings: this.options.source.settings, revision: this.revision, M: this.options.hnsw.M,
       efConstruction: this.options.hnsw.efConstruction, nextLabel: this.nextLabel, labels: [...this.entryOf],
     };
     await writeFile(join(dir, `${ManifestFile}.tmp`), JSON.stringify(manifest));

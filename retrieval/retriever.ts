@@ -21,6 +21,8 @@ export interface RetrieverConfig {
   fusion: FusionMethod;
   /** Candidates returned per search. */
   k: number;
+  /** Stages searched by default; a stage left out here is not even built. */
+  stages?: StageName[];
   fusionWeights?: Record<StageName, number>;
   calibration?: Calibration;
   bm25?: Partial<Bm25Options>;
@@ -34,8 +36,11 @@ export const RetrieverDefaults: Readonly<RetrieverConfig> = Object.freeze({
   k: 10,
 });
 
+/** What the retriever needs of the knowledge store: the live entries and what changed since a revision. */
+export type EntrySource = Pick<KnowledgeStore, 'revision' | 'liveEntries' | 'changesSince'>;
+
 export interface RetrieverDeps {
-  store: KnowledgeStore;
+  store: EntrySource;
   analyzer: Analyzer;
   /** Required for the transformers engine; replaces the learned one for builtin (tests). */
   embedder?: Embedder;
@@ -105,10 +110,10 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     throw new RetrievalError('EMBED_MODEL_MISSING', ['(none given: the transformers engine needs an embedder)']);
   }
   const source = deps.embedder ? fixedSource(settings.engine, deps.embedder) : builtinSource(analyzer, settings.builtin);
-  const dense = await DenseIndex.open({
-    source, hnsw: settings.hnsw, revision, entries,
-    ...(settings.dataDir ? { dir: settings.dataDir } : {}),
-  });
+  const built: StageName[] = (settings.stages ?? Stages).filter((s) => Stages.includes(s));
+  const dense = built.includes('dense')
+    ? await DenseIndex.open({ source, hnsw: settings.hnsw, revision, entries, ...(settings.dataDir ? { dir: settings.dataDir } : {}) })
+    : null;
 
   let syncing: Promise<void> | null = null;
   const applyChanges = async (): Promise<void> => {
@@ -119,10 +124,10 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       variants.remove(changes.removed);
       bm25.remove(changes.removed);
       bm25.add(changes.upserted);
-      dense.remove(changes.removed);
-      await dense.upsert(changes.upserted);
+      dense?.remove(changes.removed);
+      await dense?.upsert(changes.upserted);
       revision = changes.revision;
-      dense.markRevision(revision);
+      dense?.markRevision(revision);
     }
   };
   // One revision read when nothing changed; concurrent searches share one catch-up.
@@ -180,7 +185,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     const query = analyze(text);
     lap('analyze');
     const k = options.k ?? settings.k;
-    const stages = (options.stages ?? Stages).filter((s) => Stages.includes(s));
+    const stages = (options.stages ?? built).filter((s) => built.includes(s));
     // Each stage looks deeper than k so fusion can lift an entry that one stage ranks lower.
     const depth = Math.max(k * 3, 30);
     const inputs: Parameters<typeof fuse>[0] = {};
@@ -192,7 +197,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
         inputs.bm25 = { hits: bm25.run(prepared, depth), normalize: (s) => (reference > 0 ? s / reference : 0) };
         lap('bm25');
       }
-      if (stages.includes('dense')) {
+      if (stages.includes('dense') && dense) {
         inputs.dense = { hits: await dense.search(query, depth), normalize: (s) => s };
         lap('dense');
       }
@@ -216,11 +221,11 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     entry: (id) => cache.get(id) ?? null,
     variantGroup: (id) => variants.group(id),
     size: () => cache.size,
-    info: () => ({ revision, dense: dense.info }),
+    info: () => ({ revision, dense: dense?.info ?? null }),
     refresh,
     close: async () => {
       await syncing;
-      await dense.persist();
+      await dense?.persist();
     },
   };
 }
