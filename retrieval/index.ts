@@ -5,7 +5,7 @@
 
 // Commonly used
 export {
-  createRetriever, RetrieverDefaults,
+  createRetriever, analyzeQuery, RetrieverDefaults,
   type Retriever, type RetrieverConfig, type RetrieverDeps, type RetrievalResult, type Candidate,
   type SearchOptions, type EngineName, type EntrySource,
 } from './retriever.ts';

@@ -86,6 +86,14 @@ export interface Retriever {
 const Stages: StageName[] = ['bm25', 'dense'];
 const ZeroFeatures: ConfidenceFeatures = { top: 0, margin: 0, agreement: 0, coverage: 0, lexical: 0, dense: 0 };
 
+/** Text → the query every stage sees: normalised, its facet wording taken out, segmented. */
+export function analyzeQuery(analyzer: Analyzer, text: string): AnalyzedQuery {
+  const normalized = analyzer.normalize(text);
+  const facet = analyzer.detectFacet(normalized.text);
+  const rest = facet.rest.trim();
+  return { normalized, facet, text: rest, tokens: rest ? analyzer.tokens(rest) : [] };
+}
+
 /** Builds both stages over the store's live entries (or loads the persisted dense index when fresh). */
 export async function createRetriever(config: Partial<RetrieverConfig>, deps: RetrieverDeps): Promise<Retriever> {
   const settings: RetrieverConfig = { ...RetrieverDefaults, ...config, hnsw: { ...HnswDefaults, ...config.hnsw } };
@@ -137,12 +145,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     await syncing;
   };
 
-  const analyze = (text: string): AnalyzedQuery => {
-    const normalized = analyzer.normalize(text);
-    const facet = analyzer.detectFacet(normalized.text);
-    const rest = facet.rest.trim();
-    return { normalized, facet, text: rest, tokens: rest ? analyzer.tokens(rest) : [] };
-  };
+  const analyze = (text: string): AnalyzedQuery => analyzeQuery(analyzer, text);
 
   const coverage = (query: AnalyzedQuery, entryId: string): number => {
     const title = bm25.titleText(entryId);

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from './analyzer.ts';
+import { Bm25Index, charBigrams } from './bm25.ts';
+import { analyzeQuery } from './retriever.ts';
+import { corpus } from './testing.ts';
+
+const analyzer = createAnalyzer();
+
+function build(): Bm25Index {
+  const index = new Bm25Index(analyzer);
+  index.add(corpus());
+  return index;
+}
+
+async function ids(index: Bm25Index, text: string): Promise<string[]> {
+  return (await index.search(analyzeQuery(analyzer, text), 10)).map(([id]) => id);
+}
+
+describe('Bm25Index', () => {
+  it('ranks a name match above a body match', async () => {
+    const ranked = await ids(build(), '护照');
+    // 1–2: the two matters named 普通护照…; 3: 往来港澳通行证签发, which says 护照 four times but only in its conditions.
+    expect(ranked.slice(0, 2).sort()).toEqual(['passport', 'passport-renew']);
+    expect(ranked[2]).toBe('exit-permit');
+  });
+
+  it('prefers the entry whose name holds more of the query', async () => {
+    const ranked = await ids(build(), '护照换发');
+    // 1: 普通护照换发 holds both words in its name; 2: 普通护照签发 only 护照.
+    expect(ranked.slice(0, 2)).toEqual(['passport-renew', 'passport']);
+  });
+
+  it('matches a partial name through character bigrams when segmentation differs', async () => {
+    const ranked = await ids(build(), '驾驶证补');
+    // 1: 机动车驾驶证补领 shares the bigrams 驾驶, 驶证, 证补; 2: the renewal shares only 驾驶证.
+    expect(ranked.slice(0, 2)).toEqual(['driver-lost', 'driver-renew']);
+  });
+
+  it('finds Traditional entries with Simplified queries and the other way round', async () => {
+    const index = build();
+    // The analyzer folds both scripts to Simplified on both sides.
+    expect((await ids(index, '低收入户怎么申请'))[0]).toBe('low-income');
+    expect((await ids(index, '路邊停車費怎麼繳'))[0]).toBe('parking-fee');
+  });
+
+  it('expands lexicon synonyms at a lower weight than typed words', async () => {
+    const index = build();
+    const terms = index.queryTerms(analyzeQuery(analyzer, '驾照'));
+    // 驾照 is typed; 驾驶证 comes from the lexicon group 驾驶证 驾照 机动车驾驶证 …
+    expect(terms.find((t) => t.term === '驾照')).toMatchObject({ kind: 'word', weight: 1 });
+    const synonym = terms.find((t) => t.term === '驾驶证');
+    expect(synonym?.kind).toBe('synonym');
+    expect(synonym!.weight).toBeLessThan(1);
+    expect((await ids(index, '驾照'))[0]).toMatch(/^driver-/);
+  });
+
+  it('forgets removed entries and picks up replaced ones', async () => {
+    const index = build();
+    index.remove(['passport', 'passport-renew']);
+    expect((await ids(index, '护照'))[0]).toBe('exit-permit');
+    index.add([{ ...corpus()[0]!, name: '外交护照签发' }]);
+    expect((await ids(index, '外交护照'))[0]).toBe('passport');
+    expect(index.size).toBe(9);
+  });
+
+  it('stays correct after compacting many removed documents', async () => {
+    const index = new Bm25Index(analyzer);
+    const base = corpus();
+    for (let round = 0; round < 30; round++) index.add(base);
+    expect(index.size).toBe(base.length);
+    expect((await ids(index, '宠物登记'))[0]).toBe('pet-registration');
+  });
+
+  it('cuts text into overlapping bigrams per run', () => {
+    expect(charBigrams('护照 换发')).toEqual(['护照', '换发']);
+    expect(charBigrams('驾驶证')).toEqual(['驾驶', '驶证']);
+  });
+});
