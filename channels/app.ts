@@ -8,6 +8,7 @@ import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { kioskPlugin, type KioskOptions } from './kiosk/plugin.ts';
 import { loggerOptions } from './logger.ts';
+import { wechatPlugin, type WechatOptions } from './wechat/plugin.ts';
 
 export interface AppConfig {
   logLevel: string;
@@ -17,6 +18,8 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** The self-service kiosk: its public address for QR codes, its idle timeout. */
   kiosk?: Partial<KioskOptions>;
+  /** The WeChat callback; without a token /wechat answers 503. */
+  wechat?: WechatOptions;
 }
 
 export const AppDefaults: AppConfig = { logLevel: 'info', bodyLimit: 64 * 1024, rateLimitPerMinute: 300 };
@@ -50,5 +53,6 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
   await app.register(async (scope) => chatRoutes(scope, ctx));
   await app.register(async (scope) => kioskPlugin(scope, ctx, settings.kiosk ?? {}));
+  await app.register(async (scope) => wechatPlugin(scope, ctx, settings.wechat ?? {}));
   return app;
 }
