@@ -210,6 +210,11 @@ describe('WeChat callback configurations', () => {
     expect(response.json()).toMatchObject({ error: 'UNAVAILABLE', message: expect.stringContaining('WECHAT_TOKEN') });
   });
 
+  it('refuses to start in safe mode without an AppID, or with a malformed AES key', async () => {
+    await expect(otherApp({ wechat: { token: TestToken, aesKey: TestAesKey } })).rejects.toThrow(/WECHAT_APPID/);
+    await expect(otherApp({ wechat: { token: TestToken, appId: TestAppId, aesKey: 'x'.repeat(42) } })).rejects.toThrow(/WECHAT_AES_KEY/);
+  });
+
   it('is exempt from the per-address rate limit: every citizen comes through WeChat\'s few servers', async () => {
     const limited = await otherApp({ rateLimitPerMinute: 2, wechat: { token: TestToken } });
     const statuses = [];
