@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.ts';
 import { Bm25Index, charBigrams } from './bm25.ts';
 import { analyzeQuery } from './retriever.ts';
+import { matter } from '../test/fixtures.ts';
 import { corpus } from './testing.ts';
 
 const analyzer = createAnalyzer();
@@ -58,7 +59,7 @@ describe('Bm25Index', () => {
     const index = build();
     index.remove(['passport', 'passport-renew']);
     expect((await ids(index, '护照'))[0]).toBe('exit-permit');
-    index.add([{ ...corpus()[0]!, name: '外交护照签发' }]);
+    index.add([matter('passport', { name: '外交护照签发' })]);
     expect((await ids(index, '外交护照'))[0]).toBe('passport');
     expect(index.size).toBe(9);
   });

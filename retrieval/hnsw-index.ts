@@ -39,6 +39,15 @@ export interface EmbedderSource {
   save(dir: string): Promise<void>;
 }
 
+/** An embedder that also learns from the entries it indexes (the builtin one: n-gram statistics). */
+export interface LearningEmbedder extends Embedder {
+  observe(entryTexts: string[]): void;
+}
+
+function learns(embedder: Embedder): embedder is LearningEmbedder {
+  return typeof (embedder as Partial<LearningEmbedder>).observe === 'function';
+}
+
 export interface DenseManifest {
   format: number;
   engine: string;
@@ -98,7 +107,6 @@ export class DenseIndex implements Stage {
   private readonly labelsOf = new Map<string, number[]>();
   private readonly entryOf = new Map<number, string>();
   private dirty = false;
-  private modelSaved: boolean;
 
   private constructor(
     private readonly index: hnswlib.HierarchicalNSW,
@@ -108,7 +116,6 @@ export class DenseIndex implements Stage {
     private revision: number,
     readonly info: DenseIndexInfo,
   ) {
-    this.modelSaved = info.source === 'loaded';
     index.setEf(options.hnsw.ef);
   }
 
@@ -144,19 +151,26 @@ export class DenseIndex implements Stage {
       source: 'built', reason, engine: options.source.engine, modelId: embedder.modelId,
       dimensions: embedder.dimensions, vectors: 0, buildMs: 0,
     });
-    await dense.upsert(options.entries);
+    // Training already counted these entries' n-grams.
+    await dense.add(options.entries, false);
     dense.info.buildMs = performance.now() - started;
     if (dir) await dense.persist();
     return dense;
   }
 
   async upsert(entries: Entry[]): Promise<void> {
+    await this.add(entries, true);
+  }
+
+  private async add(entries: Entry[], observe: boolean): Promise<void> {
     if (entries.length === 0) return;
     this.remove(entries.map((e) => e.id));
     const texts: string[] = [];
     const owners: string[] = [];
     for (const entry of entries) {
-      for (const text of entryVectorTexts(entry)) {
+      const own = entryVectorTexts(entry);
+      if (observe && learns(this.embedder)) this.embedder.observe(own);
+      for (const text of own) {
         texts.push(text);
         owners.push(entry.id);
       }
@@ -215,13 +229,11 @@ export class DenseIndex implements Stage {
 
   /** Writes index and manifest (manifest last, each by rename) when something changed since the last write. */
   async persist(): Promise<void> {
-    if (!this.options.dir || (!this.dirty && this.modelSaved)) return;
+    if (!this.options.dir || !this.dirty) return;
     const dir = join(this.options.dir, 'dense', this.options.source.engine);
     await mkdir(dir, { recursive: true });
-    if (!this.modelSaved) {
-      await this.options.source.save(dir);
-      this.modelSaved = true;
-    }
+    // The model too: the builtin one has learned the n-grams of entries added since.
+    await this.options.source.save(dir);
     await this.index.writeIndex(join(dir, `${IndexFile}.tmp`));
     await rename(join(dir, `${IndexFile}.tmp`), join(dir, IndexFile));
     const manifest: DenseManifest = {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Entry } from '../../knowledge/index.ts';
 import { entryFields, TitleSlots } from '../entry-fields.ts';
 import type { Analyzer, Embedder } from '../types.ts';
-import type { EmbedderSource } from '../hnsw-index.ts';
+import type { EmbedderSource, LearningEmbedder } from '../hnsw-index.ts';
 import { seededRandom, truncatedSvd, type Csr } from './svd.ts';
 
 export interface BuiltinOptions {
@@ -45,9 +45,10 @@ export interface BuiltinModel {
   /** Row-major, one unit vector per vocabulary word (zero when the word had no contexts). */
   vectors: Float32Array;
   wordIdf: Float32Array;
-  gramIdf: Map<string, number>;
-  /** IDF given to words and n-grams never seen in training: rare, so informative. */
-  unseenIdf: number;
+  /** In how many entries each character n-gram occurs; grows as entries are added after training. */
+  gramDf: Map<string, number>;
+  /** Entries counted in gramDf. */
+  documents: number;
 }
 
 const Gram = (n: number, weight: number): { n: number; weight: number } => ({ n, weight });
@@ -106,7 +107,6 @@ export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options:
   const v = words.length;
   const n = Math.max(1, docs.length);
   const wordIdf = Float32Array.from(words, (w) => Math.log((n + 1) / (df.get(w)! + 1)) + 1);
-  const unseenIdf = Math.log(n + 1) + 1;
 
   // Co-occurrence: a window within each field; every pair across an entry's names and
   // alternates (that is how paraphrases meet); names with the start of the body, weakly.
@@ -138,11 +138,9 @@ export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options:
 
   const gramDf = new Map<string, number>();
   for (const doc of docs) for (const gram of new Set(Array.from(charGrams(doc.titleText.join(' ')), ([g]) => g))) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
-  const gramIdf = new Map<string, number>();
-  for (const [gram, count] of gramDf) gramIdf.set(gram, Math.log((n + 1) / (count + 1)) + 1);
 
   const digest = createHash('sha1').update(words.join('\n')).update(new Uint8Array(vectors.buffer)).digest('hex').slice(0, 12);
-  return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, vocab, vectors, wordIdf, gramIdf, unseenIdf };
+  return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, vocab, vectors, wordIdf, gramDf, documents: docs.length };
 }
 
 /** PPMI (context distribution smoothed with α = 0.75) and its truncated SVD, weighted by √σ. */
@@ -192,8 +190,9 @@ export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: st
   for (let c = 0; c < wordDims; c++) wordNorm += out[c]! ** 2;
   for (const [gram, weight] of charGrams(normalized)) {
     // An n-gram no entry has (a typo's) can match nothing: hashed, it would only add collision noise.
-    const idf = model.gramIdf.get(gram);
-    if (idf === undefined) continue;
+    const df = model.gramDf.get(gram);
+    if (df === undefined) continue;
+    const idf = Math.log((model.documents + 1) / (df + 1)) + 1;
     const h = hash(gram);
     out[wordDims + (h % hashDims)]! += (h & 0x80000000 ? -1 : 1) * weight * idf;
   }
@@ -209,19 +208,28 @@ export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: st
   return out;
 }
 
-export function createBuiltinEmbedder(model: BuiltinModel, analyzer: Analyzer): Embedder {
+/** Counts an entry's n-grams, so an entry added after training is matched by its own wording. */
+export function observeWithModel(model: BuiltinModel, analyzer: Analyzer, texts: string[]): void {
+  const grams = new Set<string>();
+  for (const text of texts) for (const [gram] of charGrams(analyzer.normalize(text).text)) grams.add(gram);
+  for (const gram of grams) model.gramDf.set(gram, (model.gramDf.get(gram) ?? 0) + 1);
+  model.documents++;
+}
+
+export function createBuiltinEmbedder(model: BuiltinModel, analyzer: Analyzer): LearningEmbedder {
   return {
     modelId: model.modelId,
     dimensions: model.wordDims + model.hashDims,
     embed: async (texts) => texts.map((t) => embedWithModel(model, analyzer, t)),
+    observe: (texts) => observeWithModel(model, analyzer, texts),
   };
 }
 
 export async function saveBuiltinModel(model: BuiltinModel, dir: string): Promise<void> {
   const header = Buffer.from(JSON.stringify({
     format: ModelFormat, modelId: model.modelId, wordDims: model.wordDims, hashDims: model.hashDims,
-    wordShare: model.wordShare, unseenIdf: model.unseenIdf, vocab: [...model.vocab.keys()],
-    wordIdf: Array.from(model.wordIdf), gramIdf: [...model.gramIdf],
+    wordShare: model.wordShare, documents: model.documents, vocab: [...model.vocab.keys()],
+    wordIdf: Array.from(model.wordIdf), gramDf: [...model.gramDf],
   }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
@@ -229,8 +237,8 @@ export async function saveBuiltinModel(model: BuiltinModel, dir: string): Promis
 }
 
 interface ModelHeader {
-  format: number; modelId: string; wordDims: number; hashDims: number; wordShare: number; unseenIdf: number;
-  vocab: string[]; wordIdf: number[]; gramIdf: [string, number][];
+  format: number; modelId: string; wordDims: number; hashDims: number; wordShare: number; documents: number;
+  vocab: string[]; wordIdf: number[]; gramDf: [string, number][];
 }
 
 /** The persisted model, or null when it is missing, of another format or not the one expected. */
@@ -250,8 +258,8 @@ export async function loadBuiltinModel(dir: string, modelId: string): Promise<Bu
   if (vectors.length !== header.vocab.length * header.wordDims) return null;
   return {
     modelId: header.modelId, wordDims: header.wordDims, hashDims: header.hashDims, wordShare: header.wordShare,
-    unseenIdf: header.unseenIdf, vocab: new Map(header.vocab.map((w, i) => [w, i])), vectors,
-    wordIdf: Float32Array.from(header.wordIdf), gramIdf: new Map(header.gramIdf),
+    documents: header.documents, vocab: new Map(header.vocab.map((w, i) => [w, i])), vectors,
+    wordIdf: Float32Array.from(header.wordIdf), gramDf: new Map(header.gramDf),
   };
 }
 
