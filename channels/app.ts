@@ -8,6 +8,7 @@ import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { kioskPlugin, type KioskOptions } from './kiosk/plugin.ts';
 import { loggerOptions } from './logger.ts';
+import { webPlugin } from './web/plugin.ts';
 import { wechatPlugin, type WechatOptions } from './wechat/plugin.ts';
 
 export interface AppConfig {
@@ -52,6 +53,8 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
 
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
   await app.register(async (scope) => chatRoutes(scope, ctx));
+  // On the root, not in a scope of its own: its CORS hook must reach /api/chat.
+  await webPlugin(app, ctx);
   await app.register(async (scope) => kioskPlugin(scope, ctx, settings.kiosk ?? {}));
   await app.register(async (scope) => wechatPlugin(scope, ctx, settings.wechat ?? {}));
   return app;
