@@ -312,8 +312,9 @@ export class Dialogue {
     state.answered++;
     const candidates = result ? candidatesOf(result) : [{ entryId: entry.id, title: entryTitle(entry), score: 1 }];
     if (entry.kind === 'faq') {
+      // The facet is what the citizen asked about; an FAQ answers it in its own words.
       return reply('answer', entry.answer, {
-        entryId: entry.id, confidence, candidates,
+        entryId: entry.id, facet: facet === 'overview' ? null : facet, confidence, candidates,
         quickReplies: entry.followUps.length > 0 ? entry.followUps : ['转人工'],
       });
     }
