@@ -73,7 +73,8 @@ export interface Retriever {
   analyze(text: string): AnalyzedQuery;
   /** The live entry, from the retriever's cache. */
   entry(id: string): Entry | null;
-  variantGroup(id: string): VariantGroup | null;
+  /** The entry's near-duplicates with what tells each apart; `among` narrows to those ids (e.g. the close candidates). */
+  variantGroup(id: string, among?: Iterable<string>): VariantGroup | null;
   size(): number;
   /** How the dense index came to be: loaded from disk, or built and why. */
   info(): { revision: number; dense: DenseIndexInfo | null };
@@ -222,7 +223,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     search,
     analyze,
     entry: (id) => cache.get(id) ?? null,
-    variantGroup: (id) => variants.group(id),
+    variantGroup: (id, among) => variants.group(id, among),
     size: () => cache.size,
     info: () => ({ revision, dense: dense?.info ?? null }),
     refresh,

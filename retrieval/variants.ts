@@ -39,19 +39,19 @@ function commonPrefix(values: string[]): number {
   return n;
 }
 
-function commonSuffix(values: string[]): number {
-  let n = 0;
-  const first = values[0] ?? '';
-  while (n < first.length && values.every((v) => v.length > n && v[v.length - 1 - n] === first[first.length - 1 - n])) n++;
-  return n;
-}
+const Wrapped = /^[(（](.*)[)）]$/;
 
-/** Each name minus what every name in the group shares at its start and end. */
+/** Each name minus the start every name in the group shares, unwrapped from its brackets. */
 function nameDifferences(names: string[]): string[] {
-  const prefix = commonPrefix(names);
-  const rest = names.map((n) => n.slice(prefix));
-  const suffix = commonSuffix(rest);
-  return rest.map((r, i) => r.slice(0, r.length - suffix).replace(/^[(（\s]+|[)）\s]+$/g, '') || names[i]!);
+  let prefix = names.length > 1 ? commonPrefix(names) : 0;
+  // Never split a bracket: "许可（新办）" and "许可（延续）" differ by 新办 and 延续, brackets and all.
+  const open = Math.max(names[0]!.lastIndexOf('(', prefix - 1), names[0]!.lastIndexOf('（', prefix - 1));
+  const close = Math.max(names[0]!.lastIndexOf(')', prefix - 1), names[0]!.lastIndexOf('）', prefix - 1));
+  if (prefix > 0 && open > close) prefix = open;
+  return names.map((name) => {
+    const rest = name.slice(prefix).trim();
+    return (Wrapped.exec(rest)?.[1] ?? rest).trim() || name;
+  });
 }
 
 export class VariantGroups {
@@ -88,37 +88,41 @@ export class VariantGroups {
     }
   }
 
-  /** The entry's group with a label per member, or null when the entry has no near-duplicate. */
-  group(entryId: string): VariantGroup | null {
+  /**
+   * The entry's group with a label per member, or null when the entry has no
+   * near-duplicate. With `among` (say, the ids retrieval ranked close together),
+   * only those members are returned and labelled against each other, which keeps
+   * the labels short.
+   */
+  group(entryId: string, among?: Iterable<string>): VariantGroup | null {
     const key = this.keyOf.get(entryId);
     const group = key === undefined ? undefined : this.groups.get(key);
-    if (!key || !group || group.size < 2) return null;
-    const members = [...group.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.id.localeCompare(b.id));
+    if (!key || !group) return null;
+    const wanted = among ? new Set([entryId, ...among]) : null;
+    const members = [...group.values()]
+      .filter((m) => !wanted || wanted.has(m.id))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.region.localeCompare(b.region, 'zh') || a.id.localeCompare(b.id));
+    if (members.length < 2) return null;
     const names = nameDifferences(members.map((m) => m.name));
-    // Attributes in the order a citizen can answer them best; the first ones that differ make the label.
+    // Attributes in the order a citizen can answer them best: the sub-case (or, lacking
+    // one, what its name adds), then where, who, and which department.
     const attributes: string[][] = [
-      names,
-      members.map((m) => m.variant),
+      members.map((m, i) => m.variant || names[i]!),
       members.map((m) => m.region),
       members.map((m) => m.applicants),
       members.map((m) => m.department),
     ];
     const chosen: string[][] = [];
+    const labels = (): string[] => members.map((_, i) => chosen.map((c) => c[i]).filter(Boolean).join(' · '));
     for (const values of attributes) {
       if (new Set(values).size < 2) continue;
-      // Skip an attribute that repeats what the chosen ones already say (a variant already in the name).
-      if (chosen.some((c) => c.every((v, i) => values[i] === '' || v.includes(values[i]!)))) continue;
       chosen.push(values);
-      const labels = members.map((_, i) => chosen.map((c) => c[i]).filter(Boolean).join(' · '));
-      if (new Set(labels).size === members.length) break;
+      if (new Set(labels()).size === members.length) break;
     }
+    const final = labels();
     return {
       baseName: key,
-      members: members.map((m, i) => ({
-        entryId: m.id,
-        title: m.name,
-        distinguishing: chosen.map((c) => c[i]).filter(Boolean).join(' · ') || m.name,
-      })),
+      members: members.map((m, i) => ({ entryId: m.id, title: m.name, distinguishing: final[i] || m.name })),
     };
   }
 }
