@@ -17,9 +17,9 @@ function today(now: Date): string {
 }
 
 function lineHtml(line: string): string {
-  // Location lines indent their window and hours under the address.
-  const sub = /^\s+/.test(line);
-  return `<li${sub ? ' class="sub"' : ''}>${escapeHtml(line.trim())}</li>`;
+  // Location lines indent their window and hours under the address; numbered lines need no bullet.
+  const kind = /^\s/.test(line) ? 'sub' : /^\d+\.\s/.test(line) ? 'numbered' : null;
+  return `<li${kind ? ` class="${kind}"` : ''}>${escapeHtml(line.trim())}</li>`;
 }
 
 export interface SheetPageInput {
@@ -52,7 +52,6 @@ export function renderSheetPage({ card, department, qrPath, now = new Date() }: 
     ${department ? `<p class="department">办理部门：${escapeHtml(department)}</p>` : ''}
   </header>
   ${sections}
-  ${card.url ? `<p class="online">网上办理：${escapeHtml(card.url)}</p>` : ''}
   <footer>
     <img class="print-only qr" src="${escapeHtml(qrPath)}" alt="本告知单二维码" width="120" height="120">
     <p>查询日期：${today(now)}。以上信息来自办事指南，如有变动以办理窗口为准。</p>

@@ -209,6 +209,12 @@ function lines(text) {
   return text.split('\n').filter((l) => l.trim() !== '').map((l) => el('p', { text: l }));
 }
 
+/** A plain-text answer; its first line names the matter (「…」办理地点：) and reads as its title. */
+function textAnswer(text) {
+  const [first, ...rest] = text.split('\n');
+  return first.startsWith('「') ? [el('h2', { text: first.replace(/[：:]$/, '') }), ...lines(rest.join('\n'))] : lines(text);
+}
+
 function matterCard(card, used) {
   const facts = el('dl', { class: 'facts' });
   for (const f of card.facts) facts.append(el('div', {}, el('dt', { text: f.label }), el('dd', { text: f.value })));
@@ -222,7 +228,7 @@ function matterCard(card, used) {
   return [
     el('h2', { text: card.title }),
     facts,
-    card.url ? el('p', { class: 'url', text: `网上办理：${card.url}` }) : null,
+    card.url ? el('p', { class: 'url', text: `网址：${card.url}` }) : null,
     el('p', { class: 'prompt', text: '您还想了解：' }),
     more,
   ];
@@ -244,6 +250,12 @@ function sheetPath(entryId) {
   return `/kiosk/sheet/${encodeURIComponent(entryId)}`;
 }
 
+/** Location lines indent their window and hours; numbered lines need no bullet. */
+function lineClass(line) {
+  if (/^\s/.test(line)) return 'sub';
+  return /^\d+\.\s/.test(line) ? 'numbered' : '';
+}
+
 /** The sheet's contents, shared by the answer on screen and the printed page. */
 function sheetBody(card) {
   return [
@@ -251,7 +263,7 @@ function sheetBody(card) {
     el('h2', { text: card.title }),
     ...card.sections.map((s) => el('section', { class: 'sheet-section' },
       el('h3', { text: s.label }),
-      el('ul', {}, ...s.lines.map((l) => el('li', { class: /^\s/.test(l) ? 'sub' : '', text: l.trim() }))))),
+      el('ul', {}, ...s.lines.map((l) => el('li', { class: lineClass(l), text: l.trim() }))))),
   ];
 }
 
@@ -270,14 +282,18 @@ function printSheet(card) {
 }
 
 function sheetCard(card) {
+  const [kicker, title, ...sections] = sheetBody(card);
+  // Carrying it away comes first: the sheet is long, the QR code and 打印 must not be below the fold.
   return [
-    el('div', { class: 'sheet' }, ...sheetBody(card)),
+    kicker,
+    title,
     el('div', { class: 'carry' },
       qrImage(card),
       el('div', { class: 'carry-text' },
         el('p', { class: 'carry-title' }, icon('qr'), el('span', { text: '用手机扫一扫，把告知单带走' })),
-        el('p', { text: '扫码后在手机上打开同一份告知单，不用登录，不收集个人信息。' }),
+        el('p', { text: '扫码后在手机上打开同一份告知单，无需登录，也不用下载软件。' }),
         button('打印告知单', () => printSheet(card), { iconName: 'print', kind: 'primary print' }))),
+    el('div', { class: 'sheet' }, ...sections),
   ];
 }
 
@@ -321,7 +337,7 @@ function replyBody(reply) {
     case 'options': body = optionsCard(reply, card, used); break;
     case 'rating': body = lines(reply.text); break;
     case 'faq': body = faqCard(reply, card); break;
-    default: body = lines(reply.text);
+    default: body = textAnswer(reply.text);
   }
   return { body, used };
 }
@@ -530,8 +546,11 @@ function start() {
   $('ask-clear').addEventListener('click', clearComposer);
   composer().addEventListener('keydown', (event) => { if (event.key === 'Enter') sendComposed(); });
   composer().addEventListener('input', () => { state.chunks = []; });
-  // Any touch, click or key counts as someone at the screen.
-  for (const type of ['pointerdown', 'keydown', 'wheel']) document.addEventListener(type, touched, { capture: true, passive: true });
+  // Any tap, key or scroll counts as someone at the screen. On release, not on
+  // press: hiding the countdown banner moves the page, and a press that moved the
+  // page under the finger would release on a different button.
+  for (const type of ['pointerup', 'keydown', 'wheel']) document.addEventListener(type, touched, { capture: true, passive: true });
+  $('main').addEventListener('scroll', () => { if (state.deadline !== null) touched(); }, { passive: true });
   setInterval(tick, 250);
   show('start', { remember: false });
   void loadCatalog();

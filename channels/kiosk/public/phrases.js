@@ -44,6 +44,7 @@ export const PhraseGroups = [
     name: '数字',
     icon: 'hash',
     digits: true,
-    phrases: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '年', '月', '日', '岁', '天', '次'],
+    // A telephone-style pad (1 2 3 / 4 5 6 / 7 8 9 / 年 0 月), then the units dates and ages need.
+    phrases: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '年', '0', '月', '日', '岁', '次'],
   },
 ];
