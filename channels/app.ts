@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
+import { adminPlugin } from './admin/plugin.ts';
 import { chatRoutes } from './api/chat.ts';
 import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
@@ -17,6 +18,8 @@ export interface AppConfig {
   bodyLimit: number;
   /** Requests per minute per client address; 0 disables the limit (benchmarks). */
   rateLimitPerMinute: number;
+  /** The operator's staff-API credential (ADMIN_TOKEN); without it /api/admin refuses every call. */
+  adminToken?: string;
   /** The self-service kiosk: its public address for QR codes, its idle timeout. */
   kiosk?: Partial<KioskOptions>;
   /** The WeChat callback; without a token /wechat answers 503. */
@@ -53,6 +56,7 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
 
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
   await app.register(async (scope) => chatRoutes(scope, ctx));
+  await app.register(async (scope) => adminPlugin(scope, ctx, { token: settings.adminToken }), { prefix: '/api/admin' });
   // On the root, not in a scope of its own: its CORS hook must reach /api/chat.
   await webPlugin(app, ctx);
   await app.register(async (scope) => kioskPlugin(scope, ctx, settings.kiosk ?? {}));

@@ -1,0 +1,51 @@
+// The staff API under /api/admin (README.md in this folder lists every endpoint).
+// Login is the only route outside the authenticated scope; every other route
+// names the action it performs, and the caller's role must allow it.
+import type { FastifyInstance } from 'fastify';
+import type { ChannelContext } from '../context.ts';
+import { StaffAccounts, type AccountsOptions } from './accounts.ts';
+import { authenticator } from './access.ts';
+import { accountRoutes, loginRoutes } from './auth-routes.ts';
+import { AdminDefaults, type AdminContext, type AdminSettings } from './context.ts';
+import { entryRoutes } from './entry-routes.ts';
+import { adminErrorHandler } from './errors.ts';
+import { writeRoutes } from './write-routes.ts';
+
+export interface AdminOptions extends Partial<AdminSettings> {
+  accounts?: Partial<AccountsOptions>;
+}
+
+/** Bodies read as raw bytes: spreadsheet and case files are not JSON. */
+export const RawContentTypes = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/xml',
+  'text/xml',
+] as const;
+
+export async function adminPlugin(app: FastifyInstance, channel: ChannelContext, options: AdminOptions = {}): Promise<void> {
+  const { accounts: accountOptions, ...settings } = options;
+  const admin: AdminContext = {
+    ctx: channel,
+    accounts: new StaffAccounts(channel.store.db, accountOptions),
+    settings: { ...AdminDefaults, ...settings },
+  };
+  app.setErrorHandler(adminErrorHandler);
+  app.addContentTypeParser([...RawContentTypes], { parseAs: 'buffer', bodyLimit: admin.settings.uploadLimit },
+    (_request, body, done) => { done(null, body); });
+  // JSON Lines case files are often sent as text/plain; the default parser would cap them at the app's body limit.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer', bodyLimit: admin.settings.uploadLimit },
+    (_request, body, done) => { done(null, body); });
+
+  await app.register(async (open) => loginRoutes(open, admin));
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', authenticator(admin.accounts, admin.settings.token));
+    await accountRoutes(secured, admin);
+    await writeRoutes(secured, admin);
+    await entryRoutes(secured, admin);
+  });
+}
