@@ -7,6 +7,8 @@ function maskDeep(value: unknown, depth = 0): unknown {
   if (depth > 4 || !value || typeof value !== 'object') return value;
   if (value instanceof Error) return { type: value.name, message: maskPersonalData(value.message), stack: value.stack };
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  // Class instances (fastify's request and reply) go to pino's serializers untouched.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
 }
 
@@ -20,7 +22,7 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: maskPersonalData(req.url) }),
+      req: (req: { method: string; url?: string; id: string }) => ({ id: req.id, method: req.method, url: maskPersonalData(req.url ?? '') }),
     },
   };
 }

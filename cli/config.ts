@@ -8,6 +8,8 @@ const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   host: Type.String({ default: '127.0.0.1' }),
   dataDir: Type.String({ default: './data' }),
+  /** The address citizens reach the server at (QR codes, links in WeChat answers). */
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
   adminToken: Type.Optional(Type.String({ minLength: 1 })),
   wechat: Type.Object({
     token: Type.Optional(Type.String({ minLength: 1 })),
@@ -22,7 +24,7 @@ const ConfigSchema = Type.Object({
 export type Config = Readonly<Static<typeof ConfigSchema>>;
 
 const envNames: Record<string, string> = {
-  '/port': 'PORT', '/host': 'HOST', '/dataDir': 'DATA_DIR', '/adminToken': 'ADMIN_TOKEN',
+  '/port': 'PORT', '/host': 'HOST', '/dataDir': 'DATA_DIR', '/publicUrl': 'PUBLIC_URL (http(s)://…)', '/adminToken': 'ADMIN_TOKEN',
   '/wechat/token': 'WECHAT_TOKEN', '/wechat/appId': 'WECHAT_APPID', '/wechat/secret': 'WECHAT_SECRET', '/wechat/aesKey': 'WECHAT_AES_KEY (43 characters)',
   '/embedModelDir': 'EMBED_MODEL_DIR', '/logLevel': 'LOG_LEVEL',
 };
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: env.PORT ? Number(env.PORT) : undefined,
     host: optional(env.HOST),
     dataDir: optional(env.DATA_DIR),
+    publicUrl: optional(env.PUBLIC_URL),
     adminToken: optional(env.ADMIN_TOKEN),
     wechat: { token: optional(env.WECHAT_TOKEN), appId: optional(env.WECHAT_APPID), secret: optional(env.WECHAT_SECRET), aesKey: optional(env.WECHAT_AES_KEY) },
     embedModelDir: optional(env.EMBED_MODEL_DIR),

@@ -12,7 +12,11 @@ export async function serve(args: string[]): Promise<number> {
   const app = await buildApp({
     logLevel: config.logLevel,
     ...(config.adminToken ? { adminToken: config.adminToken } : {}),
-    ...(config.wechat.token ? { wechat: { token: config.wechat.token, appId: config.wechat.appId, aesKey: config.wechat.aesKey, secret: config.wechat.secret } } : {}),
+    ...(config.publicUrl ? { kiosk: { publicUrl: config.publicUrl } } : {}),
+    wechat: {
+      ...config.wechat,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    },
   }, stack);
   app.addHook('onClose', async () => { await stack.close(); });
   const address = await app.listen({ port: config.port, host: config.host });
