@@ -7,8 +7,11 @@ import { StaffAccounts, type AccountsOptions } from './accounts.ts';
 import { authenticator } from './access.ts';
 import { accountRoutes, loginRoutes } from './auth-routes.ts';
 import { AdminDefaults, type AdminContext, type AdminSettings } from './context.ts';
+import { batchTestRoutes } from './batch-test.ts';
 import { entryRoutes } from './entry-routes.ts';
 import { adminErrorHandler } from './errors.ts';
+import { hitTestRoutes } from './hit-test.ts';
+import { importRoutes } from './import-routes.ts';
 import { writeRoutes } from './write-routes.ts';
 
 export interface AdminOptions extends Partial<AdminSettings> {
@@ -47,5 +50,8 @@ export async function adminPlugin(app: FastifyInstance, channel: ChannelContext,
     await accountRoutes(secured, admin);
     await writeRoutes(secured, admin);
     await entryRoutes(secured, admin);
+    await hitTestRoutes(secured, admin);
+    await importRoutes(secured, admin);
+    await batchTestRoutes(secured, admin);
   });
 }
