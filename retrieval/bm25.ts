@@ -3,7 +3,7 @@
 // Postings are typed arrays; a removed entry is only flagged dead and the arrays are
 // compacted once enough of them are, so edits cost little and 100k entries fit in memory.
 import type { Entry } from '../knowledge/index.ts';
-import { entryFields, FieldWeights, TitleSlots, type FieldSlot } from './entry-fields.ts';
+import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
 export interface Bm25Options {
@@ -123,8 +123,9 @@ export class Bm25Index implements Stage {
     this.add(entries);
   }
 
-  add(entries: Entry[]): void {
-    const analyzed = entries.map((entry) => this.analyze(entry));
+  /** Indexes (or re-indexes) entries; `analysis` lets a build share segmentation with the embedder. */
+  add(entries: Entry[], analysis: EntryAnalysis = (e) => analyzeEntry(this.analyzer, e)): void {
+    const analyzed = entries.map((entry) => this.analyze(entry, analysis));
     // Average lengths first, so a bulk build normalises every entry against the same averages.
     for (const doc of analyzed) {
       for (const field of doc.fields) {
@@ -207,13 +208,12 @@ export class Bm25Index implements Stage {
     return best.map(([doc, score]) => [this.ids[doc]!, score]);
   }
 
-  private analyze(entry: Entry): { id: string; title: string; fields: { slot: FieldSlot; weight: number; words: string[]; grams: string[] }[] } {
+  private analyze(entry: Entry, analysis: EntryAnalysis): { id: string; title: string; fields: { slot: FieldSlot; weight: number; words: string[]; grams: string[] }[] } {
     const titles: string[] = [];
-    const fields = entryFields(entry).map((field) => {
-      const text = this.analyzer.normalize(field.text).text;
+    const fields = analysis(entry).map((field) => {
       const title = TitleSlots.has(field.slot);
-      if (title) titles.push(text);
-      return { slot: field.slot, weight: field.weight, words: this.analyzer.tokens(text), grams: title ? charBigrams(text) : [] };
+      if (title) titles.push(field.normalized);
+      return { slot: field.slot, weight: field.weight, words: field.tokens, grams: title ? charBigrams(field.normalized) : [] };
     });
     return { id: entry.id, title: titles.join(' '), fields };
   }

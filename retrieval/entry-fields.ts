@@ -2,6 +2,7 @@
 // Shared by the lexical and dense stages and by the confidence features, so all
 // three agree on what "the entry's name" is.
 import type { Entry } from '../knowledge/index.ts';
+import type { Analyzer } from './types.ts';
 
 /** Field groups; each has its own average length for BM25F length normalisation. */
 export type FieldSlot = 'title' | 'alternate' | 'base' | 'label' | 'department' | 'body';
@@ -59,4 +60,36 @@ export function entryFields(entry: Entry): EntryField[] {
 export function entryVectorTexts(entry: Entry, max = 8): string[] {
   const texts = entry.kind === 'matter' ? [entry.name, ...entry.aliases] : [entry.question, ...entry.alternates];
   return [...new Set(texts.map((t) => t.trim()).filter(Boolean))].slice(0, max);
+}
+
+export interface AnalyzedField extends EntryField {
+  /** The field's text normalised by the analyzer (Simplified, folded). */
+  normalized: string;
+  tokens: string[];
+}
+
+/** An entry's fields normalised and segmented: what both the sparse index and the builtin embedder learn from. */
+export type EntryAnalysis = (entry: Entry) => AnalyzedField[];
+
+export function analyzeEntry(analyzer: Analyzer, entry: Entry): AnalyzedField[] {
+  return entryFields(entry).map((field) => {
+    const normalized = analyzer.normalize(field.text).text;
+    return { ...field, normalized, tokens: analyzer.tokens(normalized) };
+  });
+}
+
+/**
+ * Analysis remembered per entry object during a build, so the index and the embedder
+ * segment each text once; `release()` forgets it all and stops remembering.
+ */
+export function sharedAnalysis(analyzer: Analyzer): EntryAnalysis & { release(): void } {
+  let cache: Map<Entry, AnalyzedField[]> | null = new Map();
+  const analysis = (entry: Entry): AnalyzedField[] => {
+    const known = cache?.get(entry);
+    if (known) return known;
+    const fields = analyzeEntry(analyzer, entry);
+    cache?.set(entry, fields);
+    return fields;
+  };
+  return Object.assign(analysis, { release: () => { cache = null; } });
 }

@@ -7,6 +7,7 @@ import { confidenceOf, DefaultCalibration, type Calibration, type ConfidenceFeat
 import { builtinSource, fixedSource, type BuiltinOptions } from './embedders/builtin.ts';
 import { RetrievalError } from './errors.ts';
 import { fuse, FusionDefaults, stageAgreement, type FusedCandidate, type FusionMethod, type StageName, type StageScore } from './fusion.ts';
+import { sharedAnalysis } from './entry-fields.ts';
 import { DenseIndex, HnswDefaults, type DenseIndexInfo, type HnswOptions } from './hnsw-index.ts';
 import type { AnalyzedQuery, Analyzer, Embedder } from './types.ts';
 import { VariantGroups, type VariantGroup } from './variants.ts';
@@ -113,16 +114,18 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     variants.upsert(batch);
   };
   learn(entries);
-  bm25.add(entries);
+  const analysis = sharedAnalysis(analyzer);
+  bm25.add(entries, analysis);
 
   if (settings.engine === 'transformers' && !deps.embedder) {
     throw new RetrievalError('EMBED_MODEL_MISSING', ['(none given: the transformers engine needs an embedder)']);
   }
-  const source = deps.embedder ? fixedSource(settings.engine, deps.embedder) : builtinSource(analyzer, settings.builtin);
+  const source = deps.embedder ? fixedSource(settings.engine, deps.embedder) : builtinSource(analyzer, settings.builtin, analysis);
   const built: StageName[] = (settings.stages ?? Stages).filter((s) => Stages.includes(s));
   const dense = built.includes('dense')
     ? await DenseIndex.open({ source, hnsw: settings.hnsw, revision, entries, ...(settings.dataDir ? { dir: settings.dataDir } : {}) })
     : null;
+  analysis.release();
 
   let syncing: Promise<void> | null = null;
   const applyChanges = async (): Promise<void> => {

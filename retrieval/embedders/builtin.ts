@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry } from '../../knowledge/index.ts';
-import { entryFields, TitleSlots } from '../entry-fields.ts';
+import { analyzeEntry, TitleSlots, type EntryAnalysis } from '../entry-fields.ts';
 import type { Analyzer, Embedder } from '../types.ts';
 import type { EmbedderSource, LearningEmbedder } from '../hnsw-index.ts';
-import { seededRandom, truncatedSvd, type Csr } from './svd.ts';
+import { PairCounts, ppmiMatrix } from './cooccurrence.ts';
+import { seededRandom, truncatedSvd } from './svd.ts';
 
 export interface BuiltinOptions {
   wordDims: number;
@@ -80,19 +81,20 @@ interface TrainingDoc {
 }
 
 /** Learns word vectors and n-gram weights from the entries' names, alternates and text. */
-export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options: Partial<BuiltinOptions> = {}): BuiltinModel {
+export function trainBuiltinModel(
+  analyzer: Analyzer, entries: Entry[], options: Partial<BuiltinOptions> = {},
+  analysis: EntryAnalysis = (e) => analyzeEntry(analyzer, e),
+): BuiltinModel {
   const o = { ...BuiltinDefaults, ...options };
   const random = seededRandom(o.seed);
   const sample = entries.length <= o.maxTrainEntries ? entries : entries.filter(() => random() < o.maxTrainEntries / entries.length);
   const docs: TrainingDoc[] = sample.map((entry) => {
     const doc: TrainingDoc = { title: [], body: [], titleText: [] };
-    for (const field of entryFields(entry)) {
-      const text = analyzer.normalize(field.text).text;
-      const tokens = analyzer.tokens(text);
+    for (const field of analysis(entry)) {
       if (TitleSlots.has(field.slot)) {
-        doc.title.push(tokens);
-        doc.titleText.push(text);
-      } else doc.body.push(tokens.slice(0, 200));
+        doc.title.push(field.tokens);
+        doc.titleText.push(field.normalized);
+      } else doc.body.push(field.tokens.slice(0, 200));
     }
     return doc;
   });
@@ -110,12 +112,8 @@ export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options:
 
   // Co-occurrence: a window within each field; every pair across an entry's names and
   // alternates (that is how paraphrases meet); names with the start of the body, weakly.
-  const counts = new Map<number, number>();
-  const add = (a: number, b: number, w: number): void => {
-    if (a === b) return;
-    const key = a < b ? a * v + b : b * v + a;
-    counts.set(key, (counts.get(key) ?? 0) + w);
-  };
+  const counts = new PairCounts(v);
+  const add = (a: number, b: number, w: number): void => counts.add(a, b, w);
   const ids = (tokens: string[]): number[] => tokens.map((t) => vocab.get(t) ?? -1).filter((i) => i >= 0);
   for (const doc of docs) {
     const fields = [...doc.title, ...doc.body].map(ids);
@@ -143,33 +141,9 @@ export function trainBuiltinModel(analyzer: Analyzer, entries: Entry[], options:
   return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, vocab, vectors, wordIdf, gramDf, documents: docs.length };
 }
 
-/** PPMI (context distribution smoothed with α = 0.75) and its truncated SVD, weighted by √σ. */
-function wordVectors(counts: Map<number, number>, v: number, o: BuiltinOptions): { values: Float64Array; rank: number } {
-  const rowSum = new Float64Array(v);
-  let total = 0;
-  for (const [key, c] of counts) {
-    rowSum[Math.floor(key / v)]! += c;
-    rowSum[key % v]! += c;
-    total += 2 * c;
-  }
-  const smoothed = Float64Array.from(rowSum, (c) => c ** 0.75);
-  const smoothedTotal = smoothed.reduce((a, b) => a + b, 0);
-  const logP = Float64Array.from(smoothed, (c) => Math.log(c / smoothedTotal));
-  const entries: [number, number, number][] = [];
-  for (const [key, c] of counts) {
-    const a = Math.floor(key / v);
-    const b = key % v;
-    const pmi = Math.log(c / total) - logP[a]! - logP[b]!;
-    if (pmi > 0) entries.push([a, b, pmi], [b, a, pmi]);
-  }
-  entries.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const csr: Csr = { n: v, rowPtr: new Int32Array(v + 1), cols: new Int32Array(entries.length), vals: new Float32Array(entries.length) };
-  entries.forEach(([r, c, val], i) => {
-    csr.rowPtr[r + 1]!++;
-    csr.cols[i] = c;
-    csr.vals[i] = val;
-  });
-  for (let r = 0; r < v; r++) csr.rowPtr[r + 1]! += csr.rowPtr[r]!;
+/** Truncated SVD of the PPMI matrix, rows weighted by √σ (symmetric weighting works best for similarity). */
+function wordVectors(counts: PairCounts, v: number, o: BuiltinOptions): { values: Float64Array; rank: number } {
+  const csr = ppmiMatrix(counts, v);
   const { u, sigma, rank } = truncatedSvd(csr, { rank: Math.min(o.wordDims, v), powerIterations: o.powerIterations, seed: o.seed });
   for (let r = 0; r < v; r++) for (let c = 0; c < rank; c++) u[r * rank + c]! *= Math.sqrt(sigma[c]!);
   return { values: u, rank };
@@ -264,7 +238,7 @@ export async function loadBuiltinModel(dir: string, modelId: string): Promise<Bu
 }
 
 /** The builtin engine as the dense index sees it: trained on a build, read back with the index. */
-export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOptions> = {}): EmbedderSource {
+export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOptions> = {}, analysis?: EntryAnalysis): EmbedderSource {
   let model: BuiltinModel | null = null;
   const settings = { ...BuiltinDefaults, ...options };
   return {
@@ -276,7 +250,7 @@ export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOption
       return model ? createBuiltinEmbedder(model, analyzer) : null;
     },
     build: async (entries) => {
-      model = trainBuiltinModel(analyzer, entries, options);
+      model = trainBuiltinModel(analyzer, entries, options, analysis);
       return createBuiltinEmbedder(model, analyzer);
     },
     save: async (dir) => {
