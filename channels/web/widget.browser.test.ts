@@ -18,6 +18,7 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 let context: BrowserContext | undefined;
+let pageErrors: Error[] = [];
 
 /** Two variants of one matter: the dialogue asks which one is meant (the demo KB answers everything directly). */
 function addClarifyingMatters(store: Awaited<ReturnType<typeof testApp>>['stack']['store']): void {
@@ -54,6 +55,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await context?.close();
   context = undefined;
+  const errors = pageErrors;
+  pageErrors = [];
+  expect(errors.map((e) => e.message)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -67,7 +71,7 @@ async function newPage(options: { viewport?: { width: number; height: number }; 
     await context.addInitScript(() => { (window as unknown as { WebSocket: unknown }).WebSocket = undefined; });
   }
   const page = await context.newPage();
-  page.on('pageerror', (error) => { throw error; });
+  page.on('pageerror', (error) => { pageErrors.push(error); });
   return page;
 }
 
@@ -213,6 +217,32 @@ describe('web widget in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  it('renders FAQ link cards with only http(s) links clickable', async () => {
+    // The demo bot does not send faq cards yet: the answer is stubbed at the HTTP boundary.
+    const page = await newPage({ noWebSocket: true });
+    await page.route('**/api/chat', (route) => route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({
+        session: 'stub-session',
+        reply: {
+          kind: 'answer', text: '相关链接如下：', entryId: 'faq-1', facet: null, confidence: 0.9, candidates: [], quickReplies: ['转人工'],
+          card: { type: 'faq', entryId: 'faq-1', title: '办事指南链接', links: [
+            { text: '网上办事大厅', url: 'https://zwfw.example.gov.cn/' },
+            { text: '恶意链接', url: 'javascript:alert(1)' },
+          ] },
+        },
+      }),
+    }));
+    await page.goto(`${base}/`);
+    await openWidget(page);
+    await ask(page, '有没有办事链接');
+    const card = page.locator('.card.faq');
+    expect(await card.locator('h3').textContent()).toBe('办事指南链接');
+    expect(await card.getByRole('link').count()).toBe(1);
+    expect(await card.getByRole('link', { name: '网上办事大厅' }).getAttribute('href')).toBe('https://zwfw.example.gov.cn/');
+    expect(await card.locator('li').nth(1).textContent()).toBe('恶意链接');
+  });
+
   it('falls back to POST /api/chat when WebSocket is unavailable', async () => {
     const page = await newPage({ noWebSocket: true });
     const calls: string[] = [];
@@ -226,6 +256,58 @@ describe('web widget in Chromium', () => {
     expect(calls.filter((c) => c === 'POST /api/chat')).toHaveLength(2);
     expect(calls).toContain('GET /api/chat/welcome');
     expect(calls.some((c) => c.endsWith('/ws'))).toBe(false);
+  });
+
+  it('shows a typing indicator while the answer is on its way', async () => {
+    const page = await newPage({ noWebSocket: true });
+    // Hold the answer back a little so the indicator can be seen.
+    await page.route('**/api/chat', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.goto(`${base}/`);
+    await openWidget(page);
+    await page.getByLabel('输入您的问题').fill('身份证丢了怎么补办');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.locator('.typing').waitFor();
+    expect(await page.locator('.typing').textContent()).toContain('正在输入');
+    expect(await page.getByRole('button', { name: '发送' }).isDisabled()).toBe(true);
+    await page.locator('.card.matter').waitFor();
+    expect(await page.locator('.typing').count()).toBe(0);
+  });
+
+  it('falls back to POST /api/chat when the WebSocket connection fails', async () => {
+    const page = await newPage();
+    // The socket opens and is closed at once, as a proxy that refuses upgrades would.
+    await page.routeWebSocket(/\/ws/, (ws) => { ws.close({ code: 1011, reason: 'unavailable' }); });
+    const posts: string[] = [];
+    page.on('request', (request) => { if (request.method() === 'POST') posts.push(new URL(request.url()).pathname); });
+    await page.goto(`${base}/`);
+    await openWidget(page);
+    await ask(page, '办护照要带什么');
+    await page.locator('.card.checklist').waitFor();
+    expect(posts).toEqual(['/api/chat']);
+  });
+
+  it('reconnects after the connection drops and resumes the same session', async () => {
+    const page = await newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => { sockets.push(ws.url()); });
+    await page.goto(`${base}/`);
+    await openWidget(page);
+    await ask(page, '身份证补领要带什么材料');
+    expect(sockets).toHaveLength(1);
+
+    const reconnected = page.waitForEvent('websocket');
+    for (const client of app.websocketServer.clients) client.terminate();
+    const socket = await reconnected;
+    await socket.waitForEvent('framereceived'); // the welcome on the new socket
+    const session = await page.evaluate(() => JSON.parse(Object.values(sessionStorage)[0]!).session as string);
+    expect(socket.url()).toContain(`/ws?session=${encodeURIComponent(session)}`);
+
+    await ask(page, '要多少钱');
+    expect(await lastBot(page)).toContain('居民身份证遗失补领');
+    expect(await page.getByText('会话已过期').count()).toBe(0);
   });
 
   it('works embedded on another origin through data-server (CORS), without WebSocket', async () => {
@@ -258,6 +340,15 @@ describe('web widget in Chromium', () => {
     expect(await focused(page)).toBe('textarea.');
   });
 
+  it('lets portal links ask through data-banshi-ask', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: /^结婚登记/ }).click();
+    await nextReply(page, 0);
+    expect(await page.locator('.msg.user').first().textContent()).toContain('结婚登记需要带什么');
+    expect(await page.locator('.card.checklist h3').textContent()).toContain('结婚登记');
+  });
+
   it('is usable from the keyboard: Tab to the button, Enter opens, focus in the input, Escape closes', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
@@ -276,8 +367,15 @@ describe('web widget in Chromium', () => {
     expect(await page.getByRole('log').getAttribute('aria-live')).toBe('polite');
     await page.getByText('您好，我是政务服务智能助手').waitFor();
 
-    // Quick replies are real buttons in the tab order.
-    await page.keyboard.press('Shift+Tab'); // back from the input lands in the log region or its last button
+    // Quick replies are real buttons in the tab order, just before the input; Enter on one
+    // asks it and leaves the focus in the input, not lost on the retired button.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(page)).toBe('button.chip');
+    const before = await botCount(page);
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toBe('textarea.');
+    await nextReply(page, before);
+
     await page.keyboard.press('Escape');
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await focused(page)).toBe('button.launcher');

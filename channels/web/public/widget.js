@@ -289,7 +289,7 @@
 
   launcher.addEventListener('click', function () { if (panel.hidden) open(true); else close(); });
   root.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && !panel.hidden) {
+    if (e.key === 'Escape' && !e.isComposing && !panel.hidden) {
       e.preventDefault();
       close();
     }
@@ -395,7 +395,8 @@
   function actionButton(label, send, shown, className) {
     return h('button', {
       type: 'button', class: 'chip' + (className ? ' ' + className : ''), 'data-action': 'send',
-      onclick: function () { ask(send, shown); },
+      // detail 0: activated by Enter or Space, so the keyboard user's focus is kept in the panel.
+      onclick: function (e) { ask(send, shown, e.detail === 0); },
     }, label);
   }
 
@@ -596,11 +597,13 @@
   }
 
   /** Sends `text`; the citizen's bubble shows `shown` (an option's name rather than its number). */
-  function ask(text, shown) {
+  function ask(text, shown, fromKeyboard) {
     text = String(text || '').trim();
     if (!text || pending) return;
     open(false);
     addMessage({ role: 'user', text: shown || text });
+    // The pressed button has just been retired: without this, focus would fall back to the page.
+    if (fromKeyboard) input.focus();
     setPending(true);
     var mine = generation;
     transport.send(text).then(function (reply) {
@@ -803,7 +806,8 @@
         else if (state.messages.length === 0) showWelcomeOverHttp();
       },
       send: function (text) {
-        return whenConnected(CONNECT_WAIT_MS).then(function (ok) {
+        // After repeated failures, do not make the citizen wait for yet another attempt.
+        return whenConnected(attempts >= 2 ? 0 : CONNECT_WAIT_MS).then(function (ok) {
           return ok && socket && socket.readyState === 1 ? overSocket(text) : post(text);
         });
       },
