@@ -5,13 +5,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ChannelContext } from '../context.ts';
 import { StaffAccounts, type AccountsOptions } from './accounts.ts';
 import { authenticator } from './access.ts';
+import { analyticsRoutes } from './analytics-routes.ts';
 import { accountRoutes, loginRoutes } from './auth-routes.ts';
 import { AdminDefaults, type AdminContext, type AdminSettings } from './context.ts';
 import { batchTestRoutes } from './batch-test.ts';
 import { entryRoutes } from './entry-routes.ts';
 import { adminErrorHandler } from './errors.ts';
 import { hitTestRoutes } from './hit-test.ts';
+import { Inbox } from './inbox.ts';
+import { inboxRoutes } from './inbox-routes.ts';
 import { importRoutes } from './import-routes.ts';
+import { Suggestions } from './suggestions.ts';
 import { writeRoutes } from './write-routes.ts';
 
 export interface AdminOptions extends Partial<AdminSettings> {
@@ -36,6 +40,7 @@ export async function adminPlugin(app: FastifyInstance, channel: ChannelContext,
     accounts: new StaffAccounts(channel.store.db, accountOptions),
     settings: { ...AdminDefaults, ...settings },
   };
+  const inbox = new Inbox(channel.store.db);
   app.setErrorHandler(adminErrorHandler);
   app.addContentTypeParser([...RawContentTypes], { parseAs: 'buffer', bodyLimit: admin.settings.uploadLimit },
     (_request, body, done) => { done(null, body); });
@@ -53,5 +58,7 @@ export async function adminPlugin(app: FastifyInstance, channel: ChannelContext,
     await hitTestRoutes(secured, admin);
     await importRoutes(secured, admin);
     await batchTestRoutes(secured, admin);
+    await inboxRoutes(secured, admin, inbox, new Suggestions(channel.store.db, channel.store));
+    await analyticsRoutes(secured, admin);
   });
 }
