@@ -134,9 +134,6 @@ export async function rankQuality(entries: Entry[], config: BenchConfig): Promis
     for (const mode of ['bm25', 'dense', 'hybrid'] as const) {
       const { candidates } = await retriever.search(text, { k: 3, stages: [...modes[mode]] });
       const rank = candidates.findIndex((c) => c.entryId === entry.id || baseTitle(retriever.entry(c.entryId)) === title);
-      if (rank !== 0 && process.env.BANSHI_BENCH_TRACE === mode) {
-        process.stderr.write(`${mode} miss ${text} → want ${entryTitle(entry)}; got ${candidates.map((c) => c.title).join(' | ')}\n`);
-      }
       if (rank === 0) hits[mode][0]!++;
       if (rank >= 0) hits[mode][1]!++;
     }

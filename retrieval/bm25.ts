@@ -47,12 +47,18 @@ class Postings {
   tfs = new Float32Array(4);
   length = 0;
 
+  trim(): void {
+    if (this.docs.length === this.length) return;
+    this.docs = this.docs.slice(0, Math.max(1, this.length));
+    this.tfs = this.tfs.slice(0, Math.max(1, this.length));
+  }
+
   push(doc: number, tf: number): void {
     if (this.length === this.docs.length) {
-      const docs = new Int32Array(this.length * 2);
+      const docs = new Int32Array(Math.max(4, this.length * 2));
       docs.set(this.docs);
       this.docs = docs;
-      const tfs = new Float32Array(this.length * 2);
+      const tfs = new Float32Array(Math.max(4, this.length * 2));
       tfs.set(this.tfs);
       this.tfs = tfs;
     }
@@ -137,6 +143,8 @@ export class Bm25Index implements Stage {
     }
     for (const doc of analyzed) this.addDoc(doc);
     this.maybeCompact();
+    // After a bulk build, give back the slack that doubling left in the postings.
+    if (entries.length >= 1000) for (const p of this.postings) p.trim();
   }
 
   remove(ids: string[]): void {

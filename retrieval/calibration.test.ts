@@ -7,10 +7,12 @@ const features = (x: number, overrides: Partial<ConfidenceFeatures> = {}): Confi
 });
 
 describe('confidence', () => {
-  it('rises with every feature under the default coefficients', () => {
-    expect(confidenceOf(features(0.9))).toBeGreaterThan(confidenceOf(features(0.5)));
-    expect(confidenceOf(features(0.5))).toBeGreaterThan(confidenceOf(features(0.1)));
-    for (const weight of Object.values(DefaultCalibration.weights)) expect(weight).toBeGreaterThan(0);
+  it('is a logistic function of the weighted features', () => {
+    const calibration = { bias: -3, weights: { top: 1, margin: 1, agreement: 1, coverage: 1, lexical: 1, dense: 1 } };
+    expect(confidenceOf(features(0.9), calibration)).toBeGreaterThan(confidenceOf(features(0.5), calibration));
+    expect(confidenceOf(features(0.5), calibration)).toBeGreaterThan(confidenceOf(features(0.1), calibration));
+    // z = -3 + 6 × 0.5 = 0 for all features at one half: exactly even odds.
+    expect(confidenceOf({ top: 0.5, margin: 0.5, agreement: 0.5, coverage: 0.5, lexical: 0.5, dense: 0.5 }, calibration)).toBeCloseTo(0.5);
   });
 
   it('fitCalibration learns which feature tells right from wrong', () => {

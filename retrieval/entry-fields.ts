@@ -28,7 +28,7 @@ export const FieldWeights: Readonly<Record<FieldSlot, number>> = Object.freeze({
 export const TitleSlots: ReadonlySet<FieldSlot> = new Set<FieldSlot>(['title', 'alternate', 'base', 'label']);
 
 /** Long body text adds little beyond its first paragraphs and costs memory at 100k entries. */
-const BodyLimit = 1500;
+const BodyLimit = 1000;
 
 function push(fields: EntryField[], slot: FieldSlot, text: string | undefined): void {
   const trimmed = text?.trim();
@@ -80,16 +80,21 @@ export function analyzeEntry(analyzer: Analyzer, entry: Entry): AnalyzedField[] 
 
 /**
  * Analysis remembered per entry object during a build, so the index and the embedder
- * segment each text once; `release()` forgets it all and stops remembering.
+ * segment each text once. `freeze()` stops remembering new entries (what is known is
+ * still served); `release()` forgets everything.
  */
-export function sharedAnalysis(analyzer: Analyzer): EntryAnalysis & { release(): void } {
+export function sharedAnalysis(analyzer: Analyzer): EntryAnalysis & { freeze(): void; release(): void } {
   let cache: Map<Entry, AnalyzedField[]> | null = new Map();
+  let remember = true;
   const analysis = (entry: Entry): AnalyzedField[] => {
     const known = cache?.get(entry);
     if (known) return known;
     const fields = analyzeEntry(analyzer, entry);
-    cache?.set(entry, fields);
+    if (remember) cache?.set(entry, fields);
     return fields;
   };
-  return Object.assign(analysis, { release: () => { cache = null; } });
+  return Object.assign(analysis, {
+    freeze: () => { remember = false; },
+    release: () => { cache = null; },
+  });
 }
