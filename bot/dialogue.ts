@@ -30,6 +30,8 @@ export interface DialogueState {
   pending: Pending | null;
   answered: number;
   rated: boolean;
+  /** The facet last answered, for elliptical questions ("那港澳通行证呢"). */
+  lastFacet?: Facet | null;
 }
 
 export function initialState(): DialogueState {
@@ -115,7 +117,7 @@ export class Dialogue {
       const special = await this.special(state, turn);
       if (special) return { reply: special, effects: {} };
     }
-    return { reply: await this.answerQuestion(state, turn.text), effects: {} };
+    return { reply: await this.answerQuestion(state, turn, pending?.type === 'clarify' ? pending : null), effects: {} };
   }
 
   /** Continues an open question when the message answers it; null lets the turn go on as new. */
@@ -229,19 +231,36 @@ export class Dialogue {
     return reply('guide', rendered.text, { entryId: matter.id, facet: 'process', confidence: 1, card: rendered.card, quickReplies });
   }
 
-  private async answerQuestion(state: DialogueState, text: string): Promise<Reply> {
-    const result = await this.deps.retriever.search(text);
-    const facet = result.query.facet.facet;
+  private async answerQuestion(state: DialogueState, turn: Turn, clarifying: Extract<Pending, { type: 'clarify' }> | null): Promise<Reply> {
+    const alone = await this.deps.retriever.search(turn.text);
     const topic = state.topicId ? this.deps.retriever.entry(state.topicId) : null;
+    // "那港澳通行证呢" asks the last question again about something else; an
+    // unanswered clarifying question keeps the facet it was asked with.
+    const elliptical = /呢$/.test(turn.plain.replace(/\s/g, ''));
+    const facet = alone.query.facet.facet ?? clarifying?.facet ?? (elliptical ? state.lastFacet ?? null : null);
+    // A follow-up leans on the matter under discussion: it names no matter of its own ("那要多少钱").
+    const namesNothing = alone.query.tokens.length === 0;
+    const subject = topic?.kind === 'faq' && topic.matterId ? this.deps.retriever.entry(topic.matterId) ?? topic : topic;
+    if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
+      return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
+    }
+    // A message that refines what came before ("丢了的那个", "买房用的") is also
+    // read together with it; the joint reading wins when retrieval is surer of it
+    // and the message itself points that way too (its own candidates include the
+    // result), so an unrelated question is not pulled into the old topic.
+    let result = alone;
+    const context = clarifying?.text ?? (topic ? entryTitle(topic) : null);
+    if (context && !namesNothing) {
+      const together = await this.deps.retriever.search(`${context} ${turn.text}`);
+      const best = together.candidates[0]?.entryId;
+      if (together.confidence > alone.confidence && alone.candidates.some((c) => c.entryId === best)) result = together;
+    }
     const top = result.candidates[0];
-    // A follow-up leans on the matter under discussion: it names no matter of its
-    // own ("那要多少钱"), or asks a facet while nothing else clearly matches.
-    const namesNothing = result.query.tokens.length === 0;
-    if (topic && facet && (namesNothing || result.confidence < Policy.answer || top?.entryId === topic.id)) {
-      const subject = topic.kind === 'faq' && topic.matterId ? this.deps.retriever.entry(topic.matterId) ?? topic : topic;
-      if (subject.kind === 'matter') return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
+    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer) {
+      return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result);
+    const text = turn.text;
 
     const variants = this.variantChoice(state, result, facet);
     if (variants) return variants;
@@ -319,6 +338,7 @@ export class Dialogue {
       });
     }
     const shown: Facet = facet ?? 'overview';
+    state.lastFacet = shown === 'overview' ? null : shown;
     const rendered = renderFacet(entry, shown);
     if (shown === 'process' && entry.steps.length > 1) {
       return reply('answer', rendered.text, {

@@ -117,16 +117,23 @@ export function createFacetDetector(table: CueTable): (normalizedText: string) =
     winner ??= best(overview);
     if (!winner) return { facet: null, cue: null, rest: text };
 
-    // Take out the winning cue, its qualifier and any overview wording
-    // (我想办, 怎么办): all are question, not subject. Other facets' cues may
-    // be subject words (地址, 照片), so they stay.
-    const cut: Occurrence[] = [];
-    for (const o of [winner, ...(qualifier ? [qualifier] : []), ...overview]) {
-      if (cut.every((c) => o.end <= c.start || o.start >= c.end)) cut.push(o);
+    // Take out the winning cue with any cue of its facet overlapping it ("咨询电话"
+    // + "电话多少" is one phrase), its qualifier and any overview wording (我想办,
+    // 怎么办): all are question, not subject. Other cues may be subject words
+    // (复印件, 地址, 照片), so they stay.
+    const w = winner;
+    const overlapping = live.filter((o) => o.cue.facet === w.cue.facet && o.start < w.end && w.start < o.end);
+    const spans = [...overlapping, ...(qualifier ? [qualifier] : []), ...overview]
+      .map((o) => [o.start, o.end] as [number, number])
+      .sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const span of spans) {
+      const last = merged[merged.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else merged.push([...span]);
     }
-    cut.sort((a, b) => b.start - a.start);
     let rest = text;
-    for (const o of cut) rest = `${rest.slice(0, o.start)} ${rest.slice(o.end)}`;
+    for (const [start, end] of merged.reverse()) rest = `${rest.slice(0, start)} ${rest.slice(end)}`;
     rest = rest.replace(/\s+/g, ' ').trim();
     return { facet: winner.cue.facet as Facet, cue: winner.cue.cue, rest };
   };
