@@ -109,7 +109,6 @@ export class Bm25Index implements Stage {
   private df: number[] = [];
   private ids: string[] = [];
   private alive = new Uint8Array(16);
-  private docTerms: Int32Array[] = [];
   private titles: string[] = [];
   private readonly docOf = new Map<string, number>();
   private dead = 0;
@@ -162,7 +161,8 @@ export class Bm25Index implements Stage {
   idf(term: string): number {
     const id = this.termIds.get(term);
     const df = id === undefined ? 0 : this.df[id]!;
-    const n = this.docOf.size;
+    // Counted like df, removed documents included until the next compaction.
+    const n = this.ids.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -197,7 +197,8 @@ export class Bm25Index implements Stage {
 
   run(prepared: PreparedQuery, k: number): StageHit[] {
     const { k1 } = this.options;
-    const n = this.docOf.size;
+    // Counted like df, removed documents included until the next compaction.
+    const n = this.ids.length;
     let touchedCount = 0;
     for (const { id, weight } of prepared.terms) {
       const df = this.df[id]!;
@@ -243,8 +244,6 @@ export class Bm25Index implements Stage {
     this.docOf.set(doc.id, number);
     this.grow(number + 1);
     this.alive[number] = 1;
-    const terms = new Int32Array(tf.size);
-    let i = 0;
     for (const [term, value] of tf) {
       let id = this.termIds.get(term);
       if (id === undefined) {
@@ -255,9 +254,7 @@ export class Bm25Index implements Stage {
       }
       this.postings[id]!.push(number, value);
       this.df[id]!++;
-      terms[i++] = id;
     }
-    this.docTerms.push(terms);
   }
 
   private removeDoc(id: string): void {
@@ -265,8 +262,6 @@ export class Bm25Index implements Stage {
     if (doc === undefined) return;
     this.docOf.delete(id);
     this.alive[doc] = 0;
-    for (const term of this.docTerms[doc]!) this.df[term]!--;
-    this.docTerms[doc] = new Int32Array(0);
     this.titles[doc] = '';
     this.dead++;
   }
@@ -281,21 +276,23 @@ export class Bm25Index implements Stage {
     this.touched = new Int32Array(capacity);
   }
 
-  /** Renumbers the live documents once a quarter of the numbers belong to removed ones. */
+  /**
+   * Renumbers the live documents once a quarter of the numbers belong to removed ones,
+   * and recounts document frequencies: a removal leaves them as they were until then,
+   * which spares keeping every document's term list (a third of the index at 100k entries).
+   */
   private maybeCompact(): void {
     if (this.dead < 64 || this.dead * 4 < this.ids.length) return;
     const renumber = new Int32Array(this.ids.length).fill(-1);
     const ids: string[] = [];
     const titles: string[] = [];
-    const docTerms: Int32Array[] = [];
     for (let doc = 0; doc < this.ids.length; doc++) {
       if (!this.alive[doc]) continue;
       renumber[doc] = ids.length;
       ids.push(this.ids[doc]!);
       titles.push(this.titles[doc]!);
-      docTerms.push(this.docTerms[doc]!);
     }
-    for (const p of this.postings) {
+    this.postings.forEach((p, term) => {
       let w = 0;
       for (let r = 0; r < p.length; r++) {
         const doc = renumber[p.docs[r]!]!;
@@ -304,10 +301,10 @@ export class Bm25Index implements Stage {
         p.tfs[w++] = p.tfs[r]!;
       }
       p.length = w;
-    }
+      this.df[term] = w;
+    });
     this.ids = ids;
     this.titles = titles;
-    this.docTerms = docTerms;
     this.docOf.clear();
     ids.forEach((id, doc) => this.docOf.set(id, doc));
     this.alive = new Uint8Array(Math.max(16, ids.length)).fill(1, 0, ids.length);
