@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { adminPlugin } from './admin/plugin.ts';
+import { adminUiPlugin } from './admin/ui.ts';
 import { chatRoutes } from './api/chat.ts';
 import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
@@ -57,6 +58,7 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
   await app.register(async (scope) => chatRoutes(scope, ctx));
   await app.register(async (scope) => adminPlugin(scope, ctx, { token: settings.adminToken }), { prefix: '/api/admin' });
+  await app.register(async (scope) => adminUiPlugin(scope));
   // On the root, not in a scope of its own: its CORS hook must reach /api/chat.
   await webPlugin(app, ctx);
   await app.register(async (scope) => kioskPlugin(scope, ctx, settings.kiosk ?? {}));
