@@ -33,6 +33,21 @@ describe('credentials', () => {
     expect(bad.json()).toMatchObject({ error: 'UNAUTHORIZED' });
   });
 
+  it('asks for credentials before telling whether a staff path exists', async () => {
+    expect((await call(app, '/api/admin/no-such-thing', { token: null })).statusCode).toBe(401);
+    expect((await call(app, '/api/admin/no-such-thing')).statusCode).toBe(404);
+  });
+
+  it('lets staff change their own password, which ends their sessions', async () => {
+    const token = await staffToken(app, 'wu', 'viewer', 'first-password');
+    const wrong = await call(app, '/api/admin/me/password', { token, method: 'PUT', body: { current: 'not-it-at-all', password: 'second-password' } });
+    expect(wrong.statusCode).toBe(401);
+    const changed = await call(app, '/api/admin/me/password', { token, method: 'PUT', body: { current: 'first-password', password: 'second-password' } });
+    expect(changed.statusCode).toBe(200);
+    expect((await call(app, '/api/admin/me', { token })).statusCode).toBe(401);
+    expect((await call(app, '/api/admin/login', { token: null, body: { username: 'wu', password: 'second-password' } })).statusCode).toBe(200);
+  });
+
   it('lets ADMIN_TOKEN act as the operator with the admin role', async () => {
     const me = await call(app, '/api/admin/me');
     expect(me.json()).toEqual({ username: 'operator', role: 'admin', via: 'operator' });

@@ -74,8 +74,3 @@ export function staffOf(request: FastifyRequest): Staff {
   if (!staff) throw new AdminError('UNAUTHORIZED');
   return staff;
 }
-
-/** May this caller publish directly? (Used where a write's default status depends on the role.) */
-export function mayDo(request: FastifyRequest, action: Action): boolean {
-  return roleAtLeast(staffOf(request).role, Actions[action].role);
-}

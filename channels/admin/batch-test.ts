@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { Facets, type Facet } from '../../bot/index.ts';
+import { Facets, type Facet, type Incoming, type Reply } from '../../bot/index.ts';
 import { parseCases, runCases, summarize, type EvalCase, type Report } from '../../eval/index.ts';
 import { allow } from './access.ts';
 import type { AdminContext } from './context.ts';
@@ -56,7 +56,10 @@ export async function batchTestRoutes(app: FastifyInstance, admin: AdminContext)
       if (cases.length > MAX_BATCH_CASES) {
         throw new AdminError('BAD_REQUEST', [`一次最多 ${MAX_BATCH_CASES} 条用例，这里有 ${cases.length} 条；更多请用 npx banshi eval`]);
       }
-      const { latencies: _latencies, ...report } = summarize(await runCases(admin.ctx.bot, cases));
+      // Through the channel context, so shutdown waits for a batch under way; its per-turn log lines are left out.
+      const log = request.log.child({ batch: cases.length }, { level: 'warn' });
+      const bot = { handleMessage: (incoming: Incoming): Promise<Reply> => admin.ctx.turn(incoming, log) };
+      const { latencies: _latencies, ...report } = summarize(await runCases(bot, cases));
       return report;
     });
 }

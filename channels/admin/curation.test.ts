@@ -113,6 +113,18 @@ describe('FAQ endpoints (CONTRACTS §3)', () => {
     expect(history.json<{ versions: { version: number }[] }>().versions.map((v) => v.version)).toEqual([1, 2, 3]);
   });
 
+  it('takes back an entry as GET /faqs/:id gave it', async () => {
+    const faq = await createFaq({ question: '市体育馆可以预约场地吗', alternates: [], answer: '可以在“示例市体育”小程序预约。' });
+    const read = await call(app, `/api/admin/faqs/${faq.id}`);
+    expect(read.headers.etag).toBe('"1"');
+    const { entry, version } = read.json<Written>();
+    const saved = await put(faq.id, version, { ...entry, answer: '可以，提前三天在小程序预约。' });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const listed = await call(app, `/api/admin/faqs?text=${encodeURIComponent('体育馆')}`);
+    expect(listed.json()).toMatchObject({ total: 1, items: [{ id: faq.id, kind: 'faq', version: 2, title: '市体育馆可以预约场地吗', source: 'staff' }] });
+    expect((await call(app, `/api/admin/matters/${faq.id}`)).statusCode).toBe(404);
+  });
+
   it('reports every bad field at once', async () => {
     const bad = await call(app, '/api/admin/faqs', { body: { question: '', alternates: 'not a list', answer: '有答案', colour: 'red' } });
     expect(bad.statusCode).toBe(400);

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { checkEntry, type EntryStatus, type Faq, type FieldProblem, type KnowledgeStore, type Matter } from '../../knowledge/index.ts';
 import { AdminError } from './errors.ts';
 
-/** The FAQ fields staff edit; kind and source are the server's. */
-const FaqFields = ['question', 'alternates', 'answer', 'tags', 'matterId', 'department', 'followUps', 'contact'] as const;
+/** The FAQ fields a body may set; `kind` is fixed, `source` defaults to 'staff' (an entry read back and sent again carries it). */
+const FaqFields = ['question', 'alternates', 'answer', 'tags', 'matterId', 'department', 'followUps', 'contact', 'source'] as const;
 const ListFields = new Set(['alternates', 'tags', 'followUps']);
 /** Optional fields that `null` removes (matterId is nullable in its own right). */
 const Removable = new Set(['department', 'contact']);

@@ -2,14 +2,14 @@
 // its history and audit trail, a diff between any two versions, and the
 // reviewer's publish and rollback, the editor's restore.
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoredEntry, VersionInfo } from '../../knowledge/index.ts';
 import { allow } from './access.ts';
 import { actorOf, ifMatch, requireIfMatch, type AdminContext } from './context.ts';
 import { diffValues } from './diff.ts';
 import { AdminError } from './errors.ts';
 import { entryRow, entryView } from './views.ts';
-import { sendLive } from './write-routes.ts';
+import { latestOfKind, sendLive } from './write-routes.ts';
 
 const ListQuery = Type.Object({
   text: Type.Optional(Type.String({ maxLength: 200 })),
@@ -61,8 +61,7 @@ export async function entryRoutes(app: FastifyInstance, admin: AdminContext): Pr
     return { actor: actorOf(request), ...(expectedVersion !== null ? { expectedVersion } : {}) };
   };
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/entries', { ...read, schema: { querystring: ListQuery } }, async (request) => {
-    const q = request.query;
+  const list = (q: Static<typeof ListQuery>): { total: number; limit: number; offset: number; items: ReturnType<typeof entryRow>[] } => {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const { total, items } = store.list({
@@ -71,15 +70,26 @@ export async function entryRoutes(app: FastifyInstance, admin: AdminContext): Pr
       includeDeleted: q.deleted === true, limit, offset,
     });
     return { total, limit, offset, items: items.map(entryRow) };
-  });
+  };
+  const one = (stored: StoredEntry, reply: FastifyReply): FastifyReply => {
+    const live = store.getLive(stored.entry.id);
+    return reply.header('etag', `"${stored.version}"`).send({ ...entryView(stored), live: live?.entry ?? null });
+  };
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>('/entries', { ...read, schema: { querystring: ListQuery } },
+    async (request) => list(request.query));
+  // The same, per kind, beside the kind's write endpoints.
+  for (const [path, kind] of [['/faqs', 'faq'], ['/matters', 'matter']] as const) {
+    app.get<{ Querystring: Static<typeof ListQuery> }>(path, { ...read, schema: { querystring: ListQuery } },
+      async (request) => list({ ...request.query, kind }));
+    app.get<{ Params: Static<typeof IdParams> }>(`${path}/:id`, { ...read, schema: { params: IdParams } },
+      async (request, reply) => one(latestOfKind(admin, request.params.id, kind), reply));
+  }
 
   app.get('/stats', read, async () => store.stats());
 
-  app.get<{ Params: Static<typeof IdParams> }>('/entries/:id', { ...read, schema: { params: IdParams } }, async (request, reply) => {
-    const stored = latest(request.params.id);
-    const live = store.getLive(request.params.id);
-    return reply.header('etag', `"${stored.version}"`).send({ ...entryView(stored), live: live?.entry ?? null });
-  });
+  app.get<{ Params: Static<typeof IdParams> }>('/entries/:id', { ...read, schema: { params: IdParams } },
+    async (request, reply) => one(latest(request.params.id), reply));
 
   app.get<{ Params: Static<typeof IdParams> }>('/entries/:id/history', { ...read, schema: { params: IdParams } }, async (request) => {
     const stored = latest(request.params.id);

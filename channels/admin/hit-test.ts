@@ -39,7 +39,7 @@ export async function hitTestRoutes(app: FastifyInstance, admin: AdminContext): 
       const { text, stages, k } = request.body;
       const result = await retriever.search(text, { ...(stages ? { stages } : {}), ...(k ? { k } : {}) });
       const session = `hit-test-${randomBytes(8).toString('hex')}`;
-      const reply = await bot.handleMessage({ session, channel: HIT_TEST_CHANNEL, text });
+      const reply = await admin.ctx.turn({ session, channel: HIT_TEST_CHANNEL, text }, request.log);
       await bot.reset(session, HIT_TEST_CHANNEL);
       const q = result.query;
       return {

@@ -49,9 +49,16 @@ export async function adminPlugin(app: FastifyInstance, channel: ChannelContext,
   app.addContentTypeParser('text/plain', { parseAs: 'buffer', bodyLimit: admin.settings.uploadLimit },
     (_request, body, done) => { done(null, body); });
 
+  const authenticate = authenticator(admin.accounts, admin.settings.token);
+  // Unknown staff paths want credentials too, so that without them nothing tells which paths exist.
+  app.setNotFoundHandler(async (request, reply) => {
+    await authenticate(request);
+    return reply.status(404).send({ error: 'NOT_FOUND', message: `${request.method} ${request.url} not found` });
+  });
+
   await app.register(async (open) => loginRoutes(open, admin));
   await app.register(async (secured) => {
-    secured.addHook('onRequest', authenticator(admin.accounts, admin.settings.token));
+    secured.addHook('onRequest', authenticate);
     await accountRoutes(secured, admin);
     await writeRoutes(secured, admin);
     await entryRoutes(secured, admin);
