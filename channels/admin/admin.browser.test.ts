@@ -117,8 +117,22 @@ async function logIn(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${Shots}admin-${name}.png`, fullPage: true });
+/**
+ * The whole page, taken with a window as tall as the page so the sticky bars sit
+ * where a reader expects them (a full-page capture would leave them mid-page);
+ * `viewport` keeps what the user sees now.
+ */
+async function shot(page: Page, name: string, { viewport = false } = {}): Promise<void> {
+  const path = `${Shots}admin-${name}.png`;
+  if (viewport) {
+    await page.screenshot({ path });
+    return;
+  }
+  const size = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 6000) });
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
 }
 
 describe('staff curation interface at /admin', () => {
@@ -214,7 +228,9 @@ describe('staff curation interface at /admin', () => {
     const problem = page.locator('[data-field="/answer"] > .problem');
     await expect.poll(() => problem.isVisible()).toBe(true);
     expect(await page.getByLabel('答案').getAttribute('aria-invalid')).toBe('true');
+    expect(await problem.textContent()).toContain('不能为空');
     expect(await page.locator('.problem-summary').textContent()).toContain('答案');
+    await shot(page, 'problems', { viewport: true });
     expect((await staffApi<EntryView>('/entries/demo-faq-002')).body.version).toBe(1);
   });
 
@@ -289,6 +305,22 @@ describe('staff curation interface at /admin', () => {
     expect((await staffApi<EntryView>('/entries/demo-faq-003')).body).toMatchObject({ version: 4, entry: { question: '身份证办好了能邮寄到家吗？' } });
   });
 
+  it('creates a new FAQ that citizens are answered from at once', async () => {
+    const page = await openApp('#/entries');
+    await logIn(page);
+    await page.getByRole('link', { name: '新建问答' }).click();
+    await page.getByRole('heading', { level: 1, name: '新建问答' }).waitFor();
+    await page.getByLabel('问题', { exact: true }).fill('市民中心停车场收费吗');
+    await page.getByRole('button', { name: '＋ 添加问法' }).click();
+    await page.keyboard.type('去市民中心办事停车要钱吗');
+    await page.getByLabel('答案').fill('办事群众凭取号单可免费停车 2 小时。');
+    await page.getByRole('button', { name: '保存并发布' }).click();
+    await expect.poll(() => page.locator('.save-status').textContent()).toContain('已发布 v1');
+    // The page now has the new entry's own address.
+    expect(page.url()).toMatch(/#\/entry\/faq-[0-9a-f]{12}$/);
+    expect(await citizenAsks('去市民中心办事停车要钱吗')).toMatchObject({ kind: 'answer', text: '办事群众凭取号单可免费停车 2 小时。' });
+  });
+
   it('deletes an entry and restores it', async () => {
     const page = await openApp('#/entry/demo-faq-005');
     await logIn(page);
@@ -311,7 +343,7 @@ describe('staff curation interface at /admin', () => {
     await page.keyboard.type('旧护照');
     await materials.locator('.object-row').last().getByLabel('形式').selectOption('original');
     await page.getByLabel('收费情况').selectOption('charged');
-    await shot(page, 'matter');
+    await shot(page, 'matter', { viewport: true });
     await page.getByRole('button', { name: '保存并发布' }).click();
     await expect.poll(() => page.locator('.save-status').textContent()).toContain('已发布');
     const saved = await staffApi<{ entry: { materials: { name: string }[]; fees: { status: string } } }>('/entries/demo-passport');
@@ -351,6 +383,18 @@ describe('staff curation interface at /admin', () => {
     expect(await citizenAsks(asked[0])).toMatchObject({ entryId: 'demo-passport' });
     const inbox = await staffApi<{ items: { text: string }[] }>('/inbox');
     expect(inbox.body.items.map((c) => c.text)).not.toContain(asked[0]);
+
+    // A new FAQ from the other cluster: its only wording carries masked personal data, so it is not offered as the question.
+    await masked.getByRole('button', { name: '新建问答' }).click();
+    const question = masked.getByLabel('问题', { exact: true });
+    expect(await question.inputValue()).toBe('');
+    await question.fill('网上查不到社保缴费记录怎么办');
+    await masked.getByLabel('答案').fill('登录示例市人社网上服务大厅，在“个人缴费查询”中查询；仍查不到请带身份证到社保经办窗口查询。');
+    await masked.getByRole('button', { name: '创建问答' }).click();
+    await expect.poll(() => masked.locator('.notice.ok').textContent()).toContain('已创建问答');
+    const created = await citizenAsks('网上查不到社保缴费记录怎么办');
+    expect(created.kind).toBe('answer');
+    expect(created.text).toContain('个人缴费查询');
   });
 
   it('previews an import row by row and runs a batch test', async () => {
@@ -361,7 +405,7 @@ describe('staff curation interface at /admin', () => {
     await page.getByRole('button', { name: '预检' }).click();
     await page.getByRole('heading', { name: /预检结果/ }).waitFor();
     expect(await page.locator('main').textContent()).toContain('ui-imp-1');
-    expect(await page.locator('tr.is-problem').textContent()).toContain('line 3');
+    expect(await page.locator('tr.is-problem').textContent()).toContain('第 3 行');
     await shot(page, 'import');
     await page.getByRole('button', { name: '确认导入 1 条' }).click();
     await expect.poll(() => page.locator('main .notice.ok').textContent()).toContain('新建 1');

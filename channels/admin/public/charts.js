@@ -14,13 +14,15 @@ function niceScale(max, ticks = 4) {
   if (!(max > 0)) return { top: 1, step: 1 };
   const raw = max / ticks;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  // Counts get whole-number steps: an axis at 2.5 conversations reads oddly.
+  const steps = (Number.isInteger(max) ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]).map((m) => m * power);
+  const step = steps.find((s) => s >= raw) ?? 10 * power;
   const rounded = Number.isInteger(max) && step < 1 ? 1 : step;
   return { top: Math.ceil(max / rounded) * rounded, step: rounded };
 }
 
 function fmt(value, format) {
-  return format ? format(value) : Number.isInteger(value) ? String(value) : value.toFixed(2);
+  return format ? format(value) : String(Math.round(value * 100) / 100);
 }
 
 function legend(series) {
@@ -45,7 +47,7 @@ function frame(id, title, description, height) {
   }, svg('title', { id: `${id}-title` }, title), svg('desc', { id: `${id}-desc` }, description));
 }
 
-/** Which category labels to print when there are too many to fit (every n-th, and the last). */
+/** Which category labels to print when there are too many to fit: every n-th (the data table has them all). */
 function labelEvery(count, room) {
   return Math.max(1, Math.ceil(count / room));
 }
@@ -87,7 +89,7 @@ export function columnChart({ id, title, description, categories, series, stacke
           svg('title', {}, `${category} · ${s.name}：${fmt(value, format)}`)));
       }
     });
-    if (i % every === 0 || i === categories.length - 1) {
+    if (i % every === 0) {
       bars.append(svg('text', { x: (left + i * band + band / 2).toFixed(2), y: height - bottom + 16, 'text-anchor': 'middle', class: 'axis' }, category));
     }
   });
@@ -125,7 +127,7 @@ export function lineChart({ id, title, description, categories, series, height =
   const every = labelEvery(categories.length, labelRoom);
   const labels = svg('g', {});
   categories.forEach((c, i) => {
-    if (i % every === 0 || i === categories.length - 1) labels.append(svg('text', { x: xOf(i).toFixed(1), y: height - bottom + 16, 'text-anchor': 'middle', class: 'axis' }, c));
+    if (i % every === 0) labels.append(svg('text', { x: xOf(i).toFixed(1), y: height - bottom + 16, 'text-anchor': 'middle', class: 'axis' }, c));
   });
   chart.append(labels, svg('line', { class: 'baseline', x1: left, x2: W - right, y1: top + plotH, y2: top + plotH }));
   return figure(id, title, description, chart, [series.length > 1 ? legend(series) : null,

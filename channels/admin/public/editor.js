@@ -10,7 +10,7 @@ import { KindLabels, statusBadges } from './entries.js';
 import { clearProblems, showProblems } from './fields.js';
 import { blankEntry, faqBody, faqForm, matterBody, matterForm, titleOf } from './forms.js';
 import { renderHistory } from './history.js';
-import { fieldName, FieldLabels, showValue } from './labels.js';
+import { fieldName, FieldLabels, problemText, showValue } from './labels.js';
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const titleOfEntry = (entry) => (entry.kind === 'matter' ? entry.name : entry.question) || '（未命名）';
@@ -74,11 +74,11 @@ async function mount(main, view, { tab = 'content', kind, entry, flash, dirtyFro
     actions.append(saveDraft);
     if (can('reviewer')) actions.append(savePublish);
     else actions.append(el('span', { class: 'muted small', text: `发布需要审核员或以上角色（您是${RoleLabels[document.body.dataset.role] ?? ''}）` }));
-    if (remove) actions.append(el('span', { class: 'spacer' }), remove);
   }
   if (!isNew) {
     actions.append(el('span', { class: 'spacer' }),
       el('a', { class: 'button', href: `#/hit-test?q=${encodeURIComponent(titleOfEntry(view.entry))}`, text: '命中测试' }));
+    if (remove && !readOnly) actions.append(remove);
   }
 
   // Banners: deleted, pending draft.
@@ -179,7 +179,7 @@ async function mount(main, view, { tab = 'content', kind, entry, flash, dirtyFro
       setNotice(problemsBox, 'error',
         el('p', {}, el('strong', { text: `有 ${problems.length} 处需要修改，` }), '已在对应字段旁标出：'),
         el('ul', {}, problems.map((p) => el('li', {}, el('button', {
-          type: 'button', class: 'link', text: `${fieldName(p.field)}：${p.message}`,
+          type: 'button', class: 'link', text: `${fieldName(p.field)}：${problemText(p.message)}`,
           on: { click: () => { const box = formNode.querySelector(`[data-field="${CSS.escape(p.field)}"]`); (box?.querySelector('input, select, textarea') ?? first)?.focus(); } },
         })))),
         unplaced.length ? el('p', { class: 'small', text: '（部分问题不属于表单上的某一项。）' }) : null);

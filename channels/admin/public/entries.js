@@ -18,10 +18,10 @@ export function statusBadges(item) {
   return badges;
 }
 
-function labelled(label, control) {
+function labelled(label, control, grow) {
   const id = nextId('filter');
   control.id = id;
-  return el('div', { class: 'field' }, el('label', { attrs: { for: id }, text: label }), control);
+  return el('div', { class: grow ? 'field grow' : 'field' }, el('label', { attrs: { for: id }, text: label }), control);
 }
 
 function select(name, options, value) {
@@ -51,7 +51,7 @@ export async function render(main, route) {
   const message = el('div', { hidden: true });
 
   const form = el('form', { class: 'filters', attrs: { role: 'search', 'aria-label': '搜索条目' }, on: { submit: (e) => { e.preventDefault(); state.page = 1; void load(); } } },
-    labelled('搜索', text), labelled('类型', kind), labelled('部门', department), labelled('状态', status), labelled('标签', tag), tagList,
+    labelled('搜索', text, 'grow'), labelled('类型', kind), labelled('部门', department), labelled('状态', status), labelled('标签', tag), tagList,
     el('div', { class: 'field check' }, deleted, el('label', { attrs: { for: deleted.id }, text: '含已删除' })),
     el('div', { class: 'field submit' }, el('button', { type: 'submit', class: 'primary', text: '搜索' })));
   for (const control of [kind, department, status, deleted]) control.addEventListener('change', () => { state.page = 1; void load(); });
@@ -103,10 +103,10 @@ export async function render(main, route) {
     }
     const rows = data.items.map((item) => el('tr', { class: item.deleted ? 'is-deleted' : undefined },
       td(el('a', { href: `#/entry/${encodeURIComponent(item.id)}`, text: item.title }), el('div', { class: 'muted small', text: item.id })),
-      td(KindLabels[item.kind] ?? item.kind),
+      el('td', { class: 'nowrap', text: KindLabels[item.kind] ?? item.kind }),
       td(item.department ?? '—'),
       td(...statusBadges(item)),
-      td(`v${item.version}`),
+      el('td', { class: 'nowrap', text: `v${item.version}` }),
       td(item.tags.length ? item.tags.map((t) => el('button', { type: 'button', class: 'chip', text: t, attrs: { 'aria-label': `按标签“${t}”筛选` }, on: { click: () => { tag.value = t; state.page = 1; void load(); } } })) : '—'),
       td(when(item.updatedAt), el('div', { class: 'muted small', text: item.updatedBy }))));
     const pager = el('nav', { class: 'pager', attrs: { 'aria-label': '翻页' } },

@@ -3,6 +3,7 @@
 // the API's `problems` use, so each problem is shown next to its own field.
 import { api } from './api.js';
 import { clear, debounce, el, nextId } from './dom.js';
+import { fieldName, problemText } from './labels.js';
 
 function problemSlot() {
   return el('p', { class: 'problem', hidden: true, id: nextId('problem') });
@@ -298,8 +299,9 @@ export function showProblems(root, problems) {
     if (!box) { unplaced.push(p); continue; }
     let slot = box.querySelector(':scope > .problem');
     if (!slot) { slot = problemSlot(); box.append(slot); }
-    const extra = path === p.field ? '' : `（${p.field.slice(path.length + 1)}）`;
-    slot.textContent = slot.textContent ? `${slot.textContent}；${p.message}${extra}` : `${p.message}${extra}`;
+    const extra = path === p.field ? '' : `（${fieldName(p.field)}）`;
+    const message = `${problemText(p.message)}${extra}`;
+    slot.textContent = slot.textContent ? `${slot.textContent}；${message}` : message;
     slot.hidden = false;
     box.classList.add('has-problem');
     const control = box.querySelector('input, select, textarea');

@@ -9,9 +9,12 @@ import { badge, button, clear, el, nextId, num, setNotice, table, td, when } fro
 import { KindLabels } from './entries.js';
 import { clearProblems, entryPicker, listField, showProblems, textField } from './fields.js';
 import { ChannelLabels } from './analytics.js';
+import { fieldName, problemText } from './labels.js';
 
 const ReasonLabels = { fallback: '无法回答', low_confidence: '置信度低', unresolved_clarify: '追问后未解决', rated_unsatisfied: '评价不满意' };
 const PAGE = 20;
+/** The suggestion is probably already the answer a citizen gets at or above this confidence. */
+const HighConfidence = 0.8;
 
 /** Citizen text with the masked stretches marked, so staff see at a glance what was hidden. */
 export function maskedText(text) {
@@ -88,7 +91,9 @@ export async function render(main, route) {
       el('div', { class: 'examples' }, el('h4', { text: '市民的问法' }),
         el('ul', {}, c.examples.map((e) => el('li', {}, maskedText(e.text), e.count > 1 ? el('span', { class: 'muted small', text: ` ×${e.count}` }) : null)))),
       el('p', { class: 'suggested' }, el('span', { text: '检索建议：' }),
-        s ? [el('a', { href: `#/entry/${encodeURIComponent(s.entryId)}`, text: s.title }), el('span', { class: 'muted small', text: ` ${KindLabels[s.kind] ?? ''} ${s.entryId}，置信度 ${num(s.confidence)}` })]
+        s ? [el('a', { href: `#/entry/${encodeURIComponent(s.entryId)}`, text: s.title }), el('span', { class: 'muted small', text: ` ${KindLabels[s.kind] ?? ''} ${s.entryId}，置信度 ${num(s.confidence)} ` }),
+          // Asked before a fix went live: retrieval may already answer it now, and the cluster only needs dismissing.
+          s.confidence >= HighConfidence ? badge('现在已能以高置信度找到此条目', 'ok') : null]
           : el('span', { class: 'muted', text: '没有' })),
       can('editor') ? el('div', { class: 'actions' },
         button('挂到条目', () => openAttach(c, work, status, card)),
@@ -215,5 +220,5 @@ function showError(error, status, retryForced, root) {
   }
   const problems = error instanceof ApiError ? error.body.problems : null;
   if (root && problems?.length) showProblems(root, problems);
-  setNotice(status, 'error', error.message, problems?.length ? el('ul', {}, problems.map((p) => el('li', { text: `${p.field} ${p.message}` }))) : null);
+  setNotice(status, 'error', error.message, problems?.length ? el('ul', {}, problems.map((p) => el('li', { text: `${fieldName(p.field)}：${problemText(p.message)}` }))) : null);
 }

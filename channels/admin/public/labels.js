@@ -56,3 +56,38 @@ export function showValue(value) {
   if (keys.length === 0) return el('span', { class: 'muted', text: '（空）' });
   return el('dl', { class: 'value-object' }, keys.flatMap((k) => [el('dt', { text: FieldLabels[k] ?? k }), el('dd', {}, showValue(value[k]))]));
 }
+
+/**
+ * The validator's English messages in Chinese. The API passes the schema
+ * checker's wording through as is; messages already in Chinese stay as they are.
+ */
+const ProblemWordings = [
+  [/^Expected string length greater or equal to 1$/, () => '不能为空'],
+  [/^Expected string length greater or equal to (\d+)$/, (n) => `至少 ${n} 个字符`],
+  [/^Expected string length less or equal to (\d+)$/, (n) => `最多 ${n} 个字符`],
+  [/^Expected string to match '\^https\?:\/\/'$/, () => '须为以 http:// 或 https:// 开头的网址'],
+  [/^Expected string to match '.*'$/, () => '格式不对（不能含空格、/、? 或 #）'],
+  [/^Expected string$/, () => '须为文字'],
+  [/^Expected (?:integer|number) to be greater or equal to (\S+)$/, (n) => `须大于或等于 ${n}`],
+  [/^Expected (?:integer|number) to be less or equal to (\S+)$/, (n) => `须小于或等于 ${n}`],
+  [/^Expected integer$/, () => '须为整数'],
+  [/^Expected number$/, () => '须为数字'],
+  [/^Expected boolean$/, () => '须为“是”或“否”'],
+  [/^Expected array length to be greater or equal to (\d+)$/, (n) => `至少要有 ${n} 项`],
+  [/^Expected array$/, () => '须为列表'],
+  [/^Expected object$/, () => '须为一组字段'],
+  [/^Expected null$/, () => '须为空'],
+  [/^Expected required property$/, () => '必填'],
+  [/^Unexpected property$/, () => '不认识的字段'],
+  [/^Expected union value$/, () => '取值不在可选范围内'],
+  [/^Expected '(.*)'$/, (v) => `须为 ${v}`],
+];
+
+export function problemText(message) {
+  const text = String(message ?? '');
+  for (const [pattern, say] of ProblemWordings) {
+    const match = pattern.exec(text);
+    if (match) return say(...match.slice(1));
+  }
+  return text;
+}

@@ -5,7 +5,7 @@ import { api, ApiError, can, download } from './api.js';
 import { setParams } from './app.js';
 import { badge, clear, el, nextId, num, percent, readFileInput, setNotice, table, td } from './dom.js';
 import { KindLabels } from './entries.js';
-import { FacetLabels, fieldName, ReplyKindLabels } from './labels.js';
+import { FacetLabels, fieldName, problemText, ReplyKindLabels } from './labels.js';
 
 function field(label, control, hint) {
   control.id ||= nextId('tool');
@@ -148,7 +148,9 @@ export async function renderBatch(main) {
         raw: chosen ? chosen.bytes : text, contentType: kind === 'csv' ? 'text/csv' : 'application/x-ndjson', params: { format: kind },
       });
       setNotice(message, 'info');
-      showReport(result, report);
+      // The report has no count of multi-turn turns; JSON Lines cases with "turns" are the only multi-turn kind.
+      const source = chosen ? new TextDecoder().decode(chosen.bytes) : text;
+      showReport(result, report, kind === 'jsonl' && /"turns"\s*:/.test(source));
     } catch (error) {
       clear(result);
       setNotice(message, 'error', error.message);
@@ -165,17 +167,20 @@ function expectedText(expected) {
   return [(expected.entries ?? []).join(' 或 '), expected.facet ? `方面：${FacetLabels[expected.facet] ?? expected.facet}` : ''].filter(Boolean).join('；');
 }
 
-function showReport(container, r) {
+function showReport(container, r, hasMultiTurn) {
+  // A rate over no cases is not 0%: say there was nothing to measure.
+  const over = (rate, n) => (n > 0 ? percent(rate) : '—');
+  const faceted = Object.values(r.byFacet ?? {}).reduce((sum, b) => sum + b.turns, 0);
   const figures = el('div', { class: 'stats' },
     stat('准确率', percent(r.accuracy), `${r.counts?.correct ?? 0} / ${r.turns} 轮`),
     stat('答错率', percent(r.wrongRate)),
     stat('追问率', percent(r.clarifyRate)),
     stat('前三命中', percent(r.top3)),
     stat('MRR', num(r.mrr)),
-    stat('方面准确率', percent(r.facetAccuracy)),
-    stat('范围外拒答', percent(r.oosPass), `${r.counts?.outOfScopePassed ?? 0} / ${r.counts?.outOfScope ?? 0}`),
-    stat('多轮准确率', percent(r.multiTurnAccuracy)),
-    stat('耗时 p50 / p95', `${Math.round(r.latencyMs?.p50 ?? 0)} / ${Math.round(r.latencyMs?.p95 ?? 0)} ms`));
+    stat('方面准确率', over(r.facetAccuracy, faceted), faceted ? `${faceted} 轮有期望方面` : '没有期望方面的用例'),
+    stat('范围外拒答', over(r.oosPass, r.counts?.outOfScope ?? 0), `${r.counts?.outOfScopePassed ?? 0} / ${r.counts?.outOfScope ?? 0}`),
+    stat('多轮准确率', hasMultiTurn ? percent(r.multiTurnAccuracy) : '—', hasMultiTurn ? null : '没有多轮用例'),
+    el('div', { class: 'stat' }, el('span', { class: 'stat-value smaller', text: `${Math.round(r.latencyMs?.p50 ?? 0)} / ${Math.round(r.latencyMs?.p95 ?? 0)} ms` }), el('span', { class: 'stat-label', text: '耗时 p50 / p95' })));
   const facets = Object.entries(r.byFacet ?? {});
   const failures = r.failures ?? [];
   clear(container,
@@ -289,18 +294,26 @@ export async function renderImport(main) {
       el('div', { class: 'stats' }, stat('行数', String(s.rows)), stat('新建', String(s.create)), stat('更新', String(s.update)), stat('无变化', String(s.unchanged)), stat('有问题', String(s.rejected))),
       report.problems.length ? el('div', {},
         el('h4', { text: `有问题的行（${report.problems.length}），不会导入` }),
-        table('有问题的行', ['位置', '编号', '问题'], report.problems.map((p) => el('tr', { class: 'is-problem' }, td(p.location), td(p.id ?? '—'), td(humanReason(p.reason)))))) : null,
+        table('有问题的行', ['位置', '编号', '问题'], report.problems.map((p) => el('tr', { class: 'is-problem' }, td(place(p.location)), td(p.id ?? '—'), td(humanReason(p.reason)))))) : null,
       report.rows.length ? el('div', {},
         el('h4', { text: '逐行结果' }),
         table('逐行结果', ['位置', '编号', '标题', '操作', '变化的字段'], report.rows.map((r) => el('tr', { class: `action-${r.action}` },
-          td(r.location), td(r.id), td(r.title), td(ActionNames[r.action] ?? r.action, r.deleted ? badge('已删除，导入后仍为删除', 'warn') : null),
+          td(place(r.location)), td(r.id), td(r.title), td(ActionNames[r.action] ?? r.action, r.deleted ? badge('已删除，导入后仍为删除', 'warn') : null),
           td((r.fields ?? []).map((f) => fieldName(`/${f}`)).join('、') || '—'))))) : null,
       el('div', { class: 'actions' }, can('reviewer') ? importButton : el('p', { class: 'notice warn', text: '导入需要审核员或以上角色：请把预检结果交给审核员。' })),
       done);
   }
 }
 
-/** "/question must not be empty; /answer …" → the field names in Chinese. */
+/** "line 3" → "第 3 行". */
+function place(location) {
+  return String(location).replace(/^line (\d+)$/, '第 $1 行').replace(/^row (\d+)$/, '第 $1 行');
+}
+
+/** "/question Expected string length …; /answer …" → "问题：不能为空；答案：…". */
 function humanReason(reason) {
-  return String(reason).replace(/(^|;\s*)(\/[\w/~]+)/g, (_m, lead, pointer) => `${lead}${fieldName(pointer)}`);
+  return String(reason).split(/;\s*/).map((part) => {
+    const match = /^(\/[^\s]*)\s+(.*)$/.exec(part);
+    return match ? `${fieldName(match[1])}：${problemText(match[2])}` : part;
+  }).join('；');
 }
