@@ -184,4 +184,13 @@ describe('matter guides', () => {
     expect((await call(app, '/api/admin/matters/staff-matter-2', { method: 'DELETE' })).statusCode).toBe(204);
     expect((await chat(app, '古树名木认养登记')).reply.entryId).not.toBe('staff-matter-2');
   });
+
+  it('keeps an imported guide\'s source when a PUT leaves it out', async () => {
+    const read = (await call(app, '/api/admin/matters/demo-passport')).json<{ version: number; entry: Record<string, unknown> }>();
+    const { source: _source, ...body } = read.entry;
+    const updated = await call(app, '/api/admin/matters/demo-passport', {
+      method: 'PUT', headers: { 'if-match': String(read.version) }, body: { ...body, conditions: '中国公民。' },
+    });
+    expect(updated.json()).toMatchObject({ entry: { source: 'demo', conditions: '中国公民。' } });
+  });
 });

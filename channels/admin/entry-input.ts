@@ -84,15 +84,18 @@ export function faqFromBody(store: KnowledgeStore, body: unknown, base: Faq | nu
   return { entry: draft as Faq, status };
 }
 
-/** A matter guide from a full Matter body; `kind` and `source` may be left out. */
-export function matterFromBody(body: unknown, id?: string): EntryInput<Matter> {
+/**
+ * A matter guide from a full Matter body; `kind` may be left out, and `source`
+ * (then 'staff' for a new guide, the current one's on PUT, so an edited import keeps its origin).
+ */
+export function matterFromBody(body: unknown, base: Matter | null, id?: string): EntryInput<Matter> {
   if (!isObject(body)) fail([{ field: '/', message: '请求体须为 JSON 对象' }]);
   const problems: FieldProblem[] = [];
   const status = statusOf(body, problems);
   if (id !== undefined && body['id'] !== undefined && body['id'] !== id) problems.push({ field: '/id', message: `编号不能修改，须为 ${id}` });
   if (body['kind'] !== undefined && body['kind'] !== 'matter') problems.push({ field: '/kind', message: '须为 "matter"' });
   const { status: _status, ...fields } = body;
-  const draft: Record<string, unknown> = { source: 'staff', ...fields, kind: 'matter', id: id ?? fields['id'] ?? newId('matter') };
+  const draft: Record<string, unknown> = { source: base?.source ?? 'staff', ...fields, kind: 'matter', id: id ?? fields['id'] ?? newId('matter') };
   problems.push(...checkEntry(draft));
   if (problems.length > 0) fail(problems);
   return { entry: draft as Matter, status };

@@ -7,7 +7,7 @@
 // a draft waits beside the live version until a reviewer publishes it
 // (POST /entries/:id/publish).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KnowledgeError, type Entry, type EntryKind, type Faq, type StoredEntry } from '../../knowledge/index.ts';
+import { KnowledgeError, type Entry, type EntryKind, type Faq, type Matter, type StoredEntry } from '../../knowledge/index.ts';
 import { allow } from './access.ts';
 import { assertNoConflicts } from './conflicts.ts';
 import { actorOf, forced, ifMatch, requireIfMatch, type AdminContext } from './context.ts';
@@ -43,7 +43,7 @@ export async function writeRoutes(app: FastifyInstance, admin: AdminContext): Pr
   const threshold = admin.settings.conflictThreshold;
 
   const create = async (request: FastifyRequest, reply: FastifyReply, kind: EntryKind): Promise<FastifyReply> => {
-    const input = kind === 'faq' ? faqFromBody(store, request.body, null) : matterFromBody(request.body);
+    const input = kind === 'faq' ? faqFromBody(store, request.body, null) : matterFromBody(request.body, null);
     if (kind === 'faq') await assertNoConflicts(admin.ctx.retriever, input.entry, null, { force: forced(request.query), threshold });
     const stored = store.create(input.entry, { actor: actorOf(request), status: input.status });
     return sendLive(admin, reply, stored, 201);
@@ -55,7 +55,7 @@ export async function writeRoutes(app: FastifyInstance, admin: AdminContext): Pr
     checkVersion(current, expectedVersion);
     const input: { entry: Entry; status: 'draft' | 'published' } = kind === 'faq'
       ? faqFromBody(store, request.body, current.entry as Faq)
-      : matterFromBody(request.body, request.params.id);
+      : matterFromBody(request.body, current.entry as Matter, request.params.id);
     if (kind === 'faq') await assertNoConflicts(admin.ctx.retriever, input.entry, current.entry, { force: forced(request.query), threshold });
     const stored = store.update(request.params.id, input.entry, { actor: actorOf(request), expectedVersion, status: input.status });
     return sendLive(admin, reply, stored);
