@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../bot/index.ts';
+import type { Matter } from '../../knowledge/index.ts';
 import { testApp } from '../../test/harness.ts';
 
 const ChromiumPath = '/usr/bin/chromium';
@@ -54,6 +55,17 @@ async function citizenAsks(text: string): Promise<Reply> {
   return ((await response.json()) as { reply: Reply }).reply;
 }
 
+/** Two variants of one matter, so a plain question about it needs a clarifying question (the demo KB answers directly). */
+function addParkCardVariants(store: Awaited<ReturnType<typeof testApp>>['stack']['store']): void {
+  const template = store.getLive('demo-social-security-card')!.entry as Matter;
+  for (const [suffix, variant, material] of [['senior', '老年人', '老年人优待证'], ['student', '学生', '学生证']] as const) {
+    store.create({
+      ...template, id: `ui-test-park-${suffix}`, name: `公园年卡办理（${variant}）`, baseName: '公园年卡办理', variant, aliases: [],
+      materials: [{ ...template.materials[0]!, name: material }],
+    }, { actor: 'admin-ui-test' });
+  }
+}
+
 /** Several turns in one session. */
 async function conversation(texts: string[]): Promise<Reply[]> {
   let session: string | undefined;
@@ -74,7 +86,9 @@ beforeAll(async () => {
     throw new Error(`Chromium not found at ${ChromiumPath}. Install Debian's chromium: apt-get update && apt-get install -y chromium (never npx playwright install)`);
   }
   mkdirSync(Shots, { recursive: true });
-  ({ app } = await testApp({ adminToken: OperatorToken, rateLimitPerMinute: 0 }));
+  const built = await testApp({ adminToken: OperatorToken, rateLimitPerMinute: 0 });
+  app = built.app;
+  addParkCardVariants(built.stack.store);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const created = await staffApi<{ username: string }>('/users', { body: Reviewer });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -122,6 +136,23 @@ async function logIn(page: Page): Promise<void> {
  * where a reader expects them (a full-page capture would leave them mid-page);
  * `viewport` keeps what the user sees now.
  */
+/** Form controls without a label and buttons without a name, on the screen as it is now. */
+async function unlabelled(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const missing: string[] = [];
+    const visible = (e: Element): boolean => e.closest('[hidden]') === null && (e as HTMLElement).offsetParent !== null;
+    for (const control of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('#shell input, #shell select, #shell textarea')) {
+      if (!visible(control)) continue;
+      const named = (control.labels?.length ?? 0) > 0 || control.hasAttribute('aria-label') || control.hasAttribute('aria-labelledby');
+      if (!named) missing.push(control.outerHTML.slice(0, 120));
+    }
+    for (const button of document.querySelectorAll('#shell button')) {
+      if (visible(button) && !(button.textContent ?? '').trim() && !button.hasAttribute('aria-label')) missing.push(button.outerHTML.slice(0, 120));
+    }
+    return missing;
+  });
+}
+
 async function shot(page: Page, name: string, { viewport = false } = {}): Promise<void> {
   const path = `${Shots}admin-${name}.png`;
   if (viewport) {
@@ -164,11 +195,45 @@ describe('staff curation interface at /admin', () => {
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
     expect(await page.evaluate(() => sessionStorage.getItem('banshi.admin.session'))).toContain('"role":"reviewer"');
     await page.locator('table.grid tbody tr').first().waitFor();
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'entries');
 
     await page.getByRole('button', { name: '退出' }).click();
     await page.locator('#login').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('banshi.admin.session'))).toBeNull();
+  });
+
+  it('works from the keyboard alone, with the focus always visible', async () => {
+    const page = await openApp();
+    await page.getByLabel('用户名').focus();
+    await page.keyboard.type(Reviewer.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(Reviewer.password);
+    await page.keyboard.press('Enter');
+    await page.locator('#shell').waitFor();
+    await page.getByRole('heading', { level: 1, name: '知识库条目' }).waitFor();
+
+    // Tab from the top of the page reaches the navigation; Enter follows a link.
+    await page.locator('#shell .brand').click();
+    let reached = '';
+    for (let i = 0; i < 12 && reached !== '命中测试'; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
+      const outline = await page.evaluate(() => {
+        const active = document.activeElement;
+        return active && active !== document.body ? getComputedStyle(active).outlineStyle : 'n/a';
+      });
+      expect(outline, `focus ring on ${reached}`).not.toBe('none');
+    }
+    expect(reached).toBe('命中测试');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: '命中测试' }).waitFor();
+    // The question box has the focus; Ctrl+Enter runs the test.
+    await page.keyboard.type('办护照要带什么材料');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('table.candidates tbody tr').first().waitFor();
+    expect(await page.locator('table.candidates tbody tr').first().textContent()).toContain('demo-passport');
+    expect(await page.locator('.facts').textContent()).toContain('申请材料');
   });
 
   it('accepts the operator token too', async () => {
@@ -196,6 +261,7 @@ describe('staff curation interface at /admin', () => {
     await page.keyboard.type(wording);
     const rows = page.locator('[data-field="/alternates"] li input');
     expect(await rows.last().inputValue()).toBe(wording);
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'editor');
     await page.getByRole('button', { name: '保存并发布' }).click();
     await expect.poll(() => page.locator('.save-status').textContent()).toContain('已发布 v2');
@@ -217,6 +283,7 @@ describe('staff curation interface at /admin', () => {
     expect(await page.locator('.facts').textContent()).toContain('识别的方面');
     expect(Number(await page.locator('.confidence-value').textContent())).toBeGreaterThan(0.5);
     expect(await page.locator('.reply-preview').textContent()).toContain('直接回答');
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'hit-test');
   });
 
@@ -343,6 +410,7 @@ describe('staff curation interface at /admin', () => {
     await page.keyboard.type('旧护照');
     await materials.locator('.object-row').last().getByLabel('形式').selectOption('original');
     await page.getByLabel('收费情况').selectOption('charged');
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'matter', { viewport: true });
     await page.getByRole('button', { name: '保存并发布' }).click();
     await expect.poll(() => page.locator('.save-status').textContent()).toContain('已发布');
@@ -357,6 +425,10 @@ describe('staff curation interface at /admin', () => {
     for (const text of asked) expect((await citizenAsks(text)).entryId).toBeNull();
     // Personal data is masked when the turn is logged, long before any staff screen.
     expect((await citizenAsks('我的身份证号44010619900101123X查不到社保缴费记录')).entryId).toBeNull();
+    // A wording that needed a clarifying question, resolved by the citizen's choice: a suggested alternate.
+    const [clarify, chosen] = await conversation(['我想办个公园年卡', '2']);
+    expect(clarify!.kind).toBe('clarify');
+    expect(chosen!.entryId).toBe('ui-test-park-student');
 
     const page = await openApp('#/inbox');
     await logIn(page);
@@ -368,6 +440,9 @@ describe('staff curation interface at /admin', () => {
     const masked = page.locator('article.cluster', { hasText: '查不到社保缴费记录' });
     expect(await masked.textContent()).toContain('440106********123X');
     expect(await page.locator('main').textContent()).not.toContain('44010619900101123X');
+    const suggestion = page.locator('.suggestions tr', { hasText: '我想办个公园年卡' });
+    await suggestion.waitFor();
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'inbox');
 
     await card.getByRole('button', { name: '挂到条目' }).click();
@@ -395,6 +470,11 @@ describe('staff curation interface at /admin', () => {
     const created = await citizenAsks('网上查不到社保缴费记录怎么办');
     expect(created.kind).toBe('answer');
     expect(created.text).toContain('个人缴费查询');
+
+    // Accepting the suggestion makes the wording an alternate of the entry the citizen chose.
+    await suggestion.getByRole('button', { name: /^接受/ }).click();
+    await expect.poll(() => suggestion.locator('.notice.ok').textContent()).toContain('已加为问法');
+    expect(await citizenAsks('我想办个公园年卡')).toMatchObject({ entryId: 'ui-test-park-student' });
   });
 
   it('previews an import row by row and runs a batch test', async () => {
@@ -406,6 +486,7 @@ describe('staff curation interface at /admin', () => {
     await page.getByRole('heading', { name: /预检结果/ }).waitFor();
     expect(await page.locator('main').textContent()).toContain('ui-imp-1');
     expect(await page.locator('tr.is-problem').textContent()).toContain('第 3 行');
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'import');
     await page.getByRole('button', { name: '确认导入 1 条' }).click();
     await expect.poll(() => page.locator('main .notice.ok').textContent()).toContain('新建 1');
@@ -442,6 +523,7 @@ describe('staff curation interface at /admin', () => {
     expect(await daily.getAttribute('role')).toBe('img');
     expect(await page.locator('[data-chart="chart-daily"] details table tbody tr').count()).toBeGreaterThan(0);
     expect(Number(await page.locator('.stat-value').first().textContent())).toBeGreaterThan(0);
+    expect(await unlabelled(page)).toEqual([]);
     await shot(page, 'analytics');
 
     const downloaded = page.waitForEvent('download');

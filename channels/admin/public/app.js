@@ -217,6 +217,8 @@ window.addEventListener('beforeunload', (event) => {
 $('login-form').addEventListener('submit', (e) => { void login(e); });
 $('token-form').addEventListener('submit', (e) => { void tokenLogin(e); });
 $('logout').addEventListener('click', () => { void logout(); });
+// The skip link must not become a route: it only moves focus.
+document.querySelector('.skip').addEventListener('click', (event) => { event.preventDefault(); $('main').focus(); });
 
 if (session.get()) void start();
 else showLogin();
