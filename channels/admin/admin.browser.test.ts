@@ -18,6 +18,8 @@ const ChromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
 const Shots = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const OperatorToken = 't';
 const Reviewer = { username: 'shenhe', password: 'review-pass-2024', role: 'reviewer' };
+const Viewer = { username: 'chakan', password: 'viewer-pass-2024', role: 'viewer' };
+const Editor = { username: 'bianji', password: 'editor-pass-2024', role: 'editor' };
 
 let app: FastifyInstance;
 let base: string;
@@ -90,8 +92,10 @@ beforeAll(async () => {
   app = built.app;
   addParkCardVariants(built.stack.store);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const created = await staffApi<{ username: string }>('/users', { body: Reviewer });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  for (const account of [Reviewer, Viewer, Editor]) {
+    const created = await staffApi<{ username: string }>('/users', { body: account });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+  }
   browser = await chromium.launch({ executablePath: ChromiumPath, headless: true, args: ChromiumArgs });
 });
 
@@ -123,9 +127,9 @@ async function openApp(hash = ''): Promise<Page> {
   return page;
 }
 
-async function logIn(page: Page): Promise<void> {
-  await page.getByLabel('用户名').fill(Reviewer.username);
-  await page.getByLabel('密码', { exact: true }).fill(Reviewer.password);
+async function logIn(page: Page, account: { username: string; password: string } = Reviewer): Promise<void> {
+  await page.getByLabel('用户名').fill(account.username);
+  await page.getByLabel('密码', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.locator('#shell').waitFor();
   await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -234,6 +238,31 @@ describe('staff curation interface at /admin', () => {
     await page.locator('table.candidates tbody tr').first().waitFor();
     expect(await page.locator('table.candidates tbody tr').first().textContent()).toContain('demo-passport');
     expect(await page.locator('.facts').textContent()).toContain('申请材料');
+  });
+
+  it('shows each role only what it may do', async () => {
+    // A viewer reads: the form is there, every control disabled, no save buttons.
+    const viewer = await openApp('#/entry/demo-faq-010');
+    await logIn(viewer, Viewer);
+    await expect.poll(() => viewer.locator('.whoami').textContent()).toContain('查看员');
+    expect(await viewer.getByLabel('答案').isDisabled()).toBe(true);
+    expect(await viewer.getByRole('button', { name: '保存草稿' }).count()).toBe(0);
+    expect(await viewer.getByRole('link', { name: '新建问答' }).count()).toBe(0);
+    await context?.close();
+
+    // An editor edits and previews imports, but rollback and the import itself are a reviewer's.
+    const editor = await openApp('#/entry/demo-faq-010');
+    await logIn(editor, Editor);
+    expect(await editor.getByRole('button', { name: '保存并发布' }).count()).toBe(1);
+    await editor.getByRole('tab', { name: '历史版本与对比' }).click();
+    await editor.locator('#panel-history table').first().waitFor();
+    expect(await editor.getByRole('button', { name: /^回滚到/ }).count()).toBe(0);
+    await editor.getByRole('link', { name: '导入导出' }).click();
+    await editor.getByLabel('导入文件').setInputFiles({ name: 'faq.csv', mimeType: 'text/csv', buffer: Buffer.from('id,question,answer\nrole-1,角色测试问题,角色测试答案\n') });
+    await editor.getByRole('button', { name: '预检' }).click();
+    await editor.getByRole('heading', { name: /预检结果/ }).waitFor();
+    expect(await editor.locator('main').textContent()).toContain('导入需要审核员或以上角色');
+    expect(await editor.getByRole('button', { name: /^确认导入/ }).count()).toBe(0);
   });
 
   it('accepts the operator token too', async () => {

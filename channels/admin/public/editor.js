@@ -3,7 +3,7 @@
 // version side by side to merge (nothing is overwritten silently), wordings
 // another entry already answers with a deliberate "仍然保存". Also publish,
 // delete, restore, and the history tab.
-import { api, ApiError, can, RoleLabels } from './api.js';
+import { api, ApiError, can } from './api.js';
 import { announce, guardLeaving, replaceRoute } from './app.js';
 import { badge, button, clear, confirmDialog, el, setNotice, when } from './dom.js';
 import { KindLabels, statusBadges } from './entries.js';
@@ -71,9 +71,9 @@ async function mount(main, view, { tab = 'content', kind, entry, flash, dirtyFro
   const remove = isNew ? null : el('button', { type: 'button', class: 'danger', text: '删除', on: { click: () => { void removeEntry(); } } });
   const actions = el('div', { class: 'actions sticky', attrs: { role: 'group', 'aria-label': '保存' } });
   if (!readOnly) {
-    actions.append(saveDraft);
-    if (can('reviewer')) actions.append(savePublish);
-    else actions.append(el('span', { class: 'muted small', text: `发布需要审核员或以上角色（您是${RoleLabels[document.body.dataset.role] ?? ''}）` }));
+    // As the staff API has it: editors publish their own edits, and a draft is how they ask for a review;
+    // publishing somebody's pending draft is the reviewer's (the banner above).
+    actions.append(saveDraft, savePublish);
   }
   if (!isNew) {
     actions.append(el('span', { class: 'spacer' }),
@@ -90,7 +90,8 @@ async function mount(main, view, { tab = 'content', kind, entry, flash, dirtyFro
     banners.append(el('div', { class: 'notice warn', attrs: { role: 'status' } },
       view.publishedVersion ? `v${view.version} 是草稿，市民看到的仍是 v${view.publishedVersion}。` : '此条目还是草稿，市民看不到。',
       view.publishedVersion ? button('查看与线上版本的差异', () => { showTab('history'); history.diff(view.publishedVersion, view.version); }) : null,
-      can('reviewer') ? button(`发布 v${view.version}`, () => { void publish(); }, { kind: 'primary' }) : null));
+      can('reviewer') ? button(`发布 v${view.version}`, () => { void publish(); }, { kind: 'primary' })
+        : el('span', { class: 'small', text: '发布草稿需要审核员或以上角色。' })));
   }
 
   // Tabs: content and history.

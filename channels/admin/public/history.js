@@ -59,7 +59,8 @@ export function renderHistory(container, view, { onChanged }) {
 
     clear(auditBox, loaded.audit.length === 0 ? el('p', { class: 'muted', text: '暂无记录' }) : table('操作记录',
       ['时间', '操作', '版本', '操作人'],
-      [...loaded.audit].reverse().map((a) => el('tr', {}, td(when(a.at)), td(ActionLabels[a.action] ?? a.action), td(`v${a.version}`), td(a.actor)))));
+      // Newest first, as the versions above.
+      loaded.audit.map((a) => el('tr', {}, td(when(a.at)), td(ActionLabels[a.action] ?? a.action), td(`v${a.version}`), td(a.actor)))));
   }
 
   async function diff(a, b) {

@@ -143,8 +143,8 @@ export async function render(main, route) {
     const question = textField('问题', '/question', usable[0] ?? '', { required: true });
     const alternates = listField('其他问法', '/alternates', usable.slice(1), { itemLabel: '问法', addLabel: '添加问法' });
     const answer = textField('答案', '/answer', '', { multiline: true, rows: 5, required: true });
-    const publish = el('select', { id: nextId('status') }, el('option', { value: 'draft', text: '保存为草稿' }),
-      can('reviewer') ? el('option', { value: 'published', text: '立即发布', selected: true }) : null);
+    const publish = el('select', { id: nextId('status') }, el('option', { value: 'published', text: '立即发布', selected: true }),
+      el('option', { value: 'draft', text: '保存为草稿，请审核员发布' }));
     const save = el('button', { type: 'button', class: 'primary', text: '创建问答' });
     const submit = async (force = false) => {
       const body = { question: question.read(), alternates: alternates.read(), answer: answer.read(), status: publish.value };
