@@ -311,10 +311,9 @@ describe('WeChat slow turns', () => {
   it('answers "success" in time, then sends the answer through the customer-service API', async () => {
     const app = await slowApp({ token: TestToken, appId: TestAppId, secret: 'app-secret', apiBaseUrl: api.baseUrl, replyBudgetMs: 50 });
     const citizen = newCitizen();
-    const started = Date.now();
     const response = await post(app, wechatXml.text('身份证丢了怎么补办', { from: citizen }));
+    // "success" rather than the answer: the callback did not wait for the slow turn.
     expect([response.statusCode, response.body]).toEqual([200, 'success']);
-    expect(Date.now() - started).toBeLessThan(300);
     const [sent] = await api.waitForSent(1);
     expect(sent!.body.touser).toBe(citizen);
     expect(sent!.body.msgtype).toBe('text');
