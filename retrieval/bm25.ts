@@ -9,13 +9,15 @@ import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 export interface Bm25Options {
   k1: number;
   b: number;
+  /** Length normalisation of names and questions: milder, since a long question is not a diluted one. */
+  titleB: number;
   /** Query weight of a character bigram relative to a word: bigrams repeat what words say. */
   bigramWeight: number;
   /** Query weight of a lexicon synonym relative to the word the user typed. */
   expansionWeight: number;
 }
 
-export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, bigramWeight: 0.4, expansionWeight: 0.35 });
+export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35 });
 
 /** Bigrams live in the same dictionary as words, told apart by this prefix. */
 const BigramPrefix = '\u0001';
@@ -229,12 +231,13 @@ export class Bm25Index implements Stage {
 
   private addDoc(doc: ReturnType<Bm25Index['analyze']>): void {
     this.removeDoc(doc.id);
-    const { b } = this.options;
+    const { b, titleB } = this.options;
     const tf = new Map<string, number>();
     for (const field of doc.fields) {
       const stat = this.slotLength.get(field.slot);
       const avg = stat && stat.count > 0 ? Math.max(1, stat.sum / stat.count) : 1;
-      const norm = field.weight / (1 - b + (b * field.words.length) / avg);
+      const slotB = TitleSlots.has(field.slot) ? titleB : b;
+      const norm = field.weight / (1 - slotB + (slotB * field.words.length) / avg);
       for (const word of field.words) tf.set(word, (tf.get(word) ?? 0) + norm);
       for (const gram of field.grams) tf.set(BigramPrefix + gram, (tf.get(BigramPrefix + gram) ?? 0) + norm);
     }

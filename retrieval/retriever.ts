@@ -204,7 +204,8 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       if (stages.includes('bm25')) {
         prepared = bm25.prepare(query);
         const reference = prepared.reference;
-        inputs.bm25 = { hits: bm25.run(prepared, depth), normalize: (s) => (reference > 0 ? s / reference : 0) };
+        // Saturating rather than clipped: a score past the reference must still outrank a lower one.
+        inputs.bm25 = { hits: bm25.run(prepared, depth), normalize: (s) => (reference > 0 ? 1 - Math.exp((-1.5 * s) / reference) : 0) };
         lap('bm25');
       }
       if (stages.includes('dense') && dense) {
