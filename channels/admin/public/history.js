@@ -48,7 +48,7 @@ export function renderHistory(container, view, { onChanged }) {
     to.value = String(loaded.version);
 
     const rows = [...loaded.versions].reverse().map((v) => el('tr', {},
-      td(`v${v.version}`, v.version === loaded.version ? badge('最新', 'info') : null, v.version === loaded.publishedVersion ? badge('线上', 'ok') : null),
+      td(`v${v.version} `, v.version === loaded.version ? badge('最新', 'info') : null, v.version === loaded.publishedVersion ? badge('线上', 'ok') : null),
       td(v.status === 'draft' ? '草稿' : '已发布'),
       td(when(v.createdAt)), td(v.createdBy),
       td(el('div', { class: 'row-actions' },
