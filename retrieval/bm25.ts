@@ -69,38 +69,49 @@ class Postings {
   }
 }
 
-/** A bounded min-heap keeping the k best [doc, score] pairs. */
+/** The k best documents by score, best first, through a bounded min-heap on typed arrays. */
 function topK(docs: Int32Array, count: number, scores: Float32Array, k: number): [number, number][] {
-  const heap: [number, number][] = [];
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l]![1] < heap[m]![1]) m = l;
-      if (r < heap.length && heap[r]![1] < heap[m]![1]) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
+  const heapDocs = new Int32Array(k);
+  const heapScores = new Float32Array(k);
+  let size = 0;
+  const swap = (i: number, j: number): void => {
+    const d = heapDocs[i]!;
+    heapDocs[i] = heapDocs[j]!;
+    heapDocs[j] = d;
+    const s = heapScores[i]!;
+    heapScores[i] = heapScores[j]!;
+    heapScores[j] = s;
   };
   for (let i = 0; i < count; i++) {
     const doc = docs[i]!;
     const score = scores[doc]!;
-    if (heap.length < k) {
-      heap.push([doc, score]);
-      for (let j = heap.length - 1; j > 0;) {
+    if (size < k) {
+      heapDocs[size] = doc;
+      heapScores[size] = score;
+      for (let j = size++; j > 0;) {
         const p = (j - 1) >> 1;
-        if (heap[p]![1] <= heap[j]![1]) break;
-        [heap[p], heap[j]] = [heap[j]!, heap[p]!];
+        if (heapScores[p]! <= heapScores[j]!) break;
+        swap(p, j);
         j = p;
       }
-    } else if (score > heap[0]![1]) {
-      heap[0] = [doc, score];
-      down(0);
+    } else if (score > heapScores[0]!) {
+      heapDocs[0] = doc;
+      heapScores[0] = score;
+      for (let j = 0; ;) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let m = j;
+        if (l < size && heapScores[l]! < heapScores[m]!) m = l;
+        if (r < size && heapScores[r]! < heapScores[m]!) m = r;
+        if (m === j) break;
+        swap(j, m);
+        j = m;
+      }
     }
   }
-  return heap.sort((a, b) => b[1] - a[1]);
+  const out: [number, number][] = [];
+  for (let i = 0; i < size; i++) out.push([heapDocs[i]!, heapScores[i]!]);
+  return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
 export class Bm25Index implements Stage {
@@ -202,10 +213,34 @@ export class Bm25Index implements Stage {
     // Counted like df, removed documents included until the next compaction.
     const n = this.ids.length;
     let touchedCount = 0;
-    for (const { id, weight } of prepared.terms) {
+    // Rare terms first. Once they have found candidates, a common term (办理, 申请 …) only
+    // adds to those, looked up by binary search (postings are in document order), rather
+    // than walking a posting list as long as the knowledge base: an entry that matches
+    // nothing but common words is no answer anyway.
+    const terms = [...prepared.terms].sort((a, b) => this.df[a.id]! - this.df[b.id]!);
+    for (const { id, weight } of terms) {
       const df = this.df[id]!;
       const w = weight * Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (k1 + 1);
       const p = this.postings[id]!;
+      if (touchedCount > 0 && touchedCount * 20 < p.length) {
+        for (let t = 0; t < touchedCount; t++) {
+          const doc = this.touched[t]!;
+          let lo = 0;
+          let hi = p.length - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            const at = p.docs[mid]!;
+            if (at === doc) {
+              const tf = p.tfs[mid]!;
+              this.scores[doc] += (w * tf) / (tf + k1);
+              break;
+            }
+            if (at < doc) lo = mid + 1;
+            else hi = mid - 1;
+          }
+        }
+        continue;
+      }
       for (let i = 0; i < p.length; i++) {
         const doc = p.docs[i]!;
         if (!this.alive[doc]) continue;

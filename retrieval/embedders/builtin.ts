@@ -56,13 +56,24 @@ const Gram = (n: number, weight: number): { n: number; weight: number } => ({ n,
 /** Bigrams and trigrams carry most of the meaning in Chinese; single characters catch typos. */
 const Grams = [Gram(1, 0.5), Gram(2, 1), Gram(3, 1)];
 
-function* charGrams(text: string): Generator<[string, number]> {
+const Surrogates = /[\uD800-\uDFFF]/;
+
+/** Calls visit for every character 1-, 2- and 3-gram of each space-separated run, without allocating per gram beyond its string. */
+function eachCharGram(text: string, visit: (gram: string, weight: number) => void): void {
   for (const run of text.split(/\s+/)) {
-    const chars = [...run];
+    // Code units are characters unless the run has astral ones: slice directly then, the common case.
+    const chars = Surrogates.test(run) ? [...run] : null;
+    const length = chars ? chars.length : run.length;
     for (const { n, weight } of Grams) {
-      for (let i = 0; i + n <= chars.length; i++) yield [chars.slice(i, i + n).join(''), weight];
+      for (let i = 0; i + n <= length; i++) visit(chars ? chars.slice(i, i + n).join('') : run.slice(i, i + n), weight);
     }
   }
+}
+
+function charGramSet(text: string): Set<string> {
+  const grams = new Set<string>();
+  eachCharGram(text, (gram) => grams.add(gram));
+  return grams;
 }
 
 /** FNV-1a: a stable bucket and sign for a hashed feature. */
@@ -135,7 +146,7 @@ export function trainBuiltinModel(
   }
 
   const gramDf = new Map<string, number>();
-  for (const doc of docs) for (const gram of new Set(Array.from(charGrams(doc.titleText.join(' ')), ([g]) => g))) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
+  for (const doc of docs) for (const gram of charGramSet(doc.titleText.join(' '))) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
 
   const digest = createHash('sha1').update(words.join('\n')).update(new Uint8Array(vectors.buffer)).digest('hex').slice(0, 12);
   return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, vocab, vectors, wordIdf, gramDf, documents: docs.length };
@@ -162,14 +173,15 @@ export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: st
     for (let c = 0; c < wordDims; c++) out[c]! += w * model.vectors[i * wordDims + c]!;
   }
   for (let c = 0; c < wordDims; c++) wordNorm += out[c]! ** 2;
-  for (const [gram, weight] of charGrams(normalized)) {
+  const logDocuments = Math.log(model.documents + 1);
+  eachCharGram(normalized, (gram, weight) => {
     // An n-gram no entry has (a typo's) can match nothing: hashed, it would only add collision noise.
     const df = model.gramDf.get(gram);
-    if (df === undefined) continue;
-    const idf = Math.log((model.documents + 1) / (df + 1)) + 1;
+    if (df === undefined) return;
+    const idf = logDocuments - Math.log(df + 1) + 1;
     const h = hash(gram);
     out[wordDims + (h % hashDims)]! += (h & 0x80000000 ? -1 : 1) * weight * idf;
-  }
+  });
   let gramNorm = 0;
   for (let c = wordDims; c < out.length; c++) gramNorm += out[c]! ** 2;
   // Without known words the n-grams carry the whole vector, and the other way round.
@@ -184,8 +196,7 @@ export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: st
 
 /** Counts an entry's n-grams, so an entry added after training is matched by its own wording. */
 export function observeWithModel(model: BuiltinModel, analyzer: Analyzer, texts: string[]): void {
-  const grams = new Set<string>();
-  for (const text of texts) for (const [gram] of charGrams(analyzer.normalize(text).text)) grams.add(gram);
+  const grams = charGramSet(texts.map((text) => analyzer.normalize(text).text).join(' '));
   for (const gram of grams) model.gramDf.set(gram, (model.gramDf.get(gram) ?? 0) + 1);
   model.documents++;
 }
