@@ -72,7 +72,7 @@ export async function benchRetrieval(entries: Entry[], config: BenchConfig): Pro
   const texts = Array.from({ length: Math.min(queries, Math.max(1, entries.length) * 4) },
     () => perturbedQuery(entries[Math.floor(random() * entries.length)]!, random));
   // Warm up the JIT and the segmenter so the first queries do not stand for the rest.
-  for (const text of texts.slice(0, 20)) await retriever.search(text);
+  for (const text of texts.slice(0, 100)) await retriever.search(text);
   const times: number[] = [];
   for (const text of texts) {
     const t = performance.now();
