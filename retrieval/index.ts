@@ -22,6 +22,7 @@ export {
   fitCalibration, confidenceOf, DefaultCalibration, ConfidenceFeatureNames,
   type Calibration, type CalibrationSample, type ConfidenceFeatures, type ConfidenceFeatureName, type FitOptions,
 } from './calibration.ts';
+export { CalibratedThresholds, HandSetCalibration, readCalibrationFile, type CalibrationThresholds } from './calibration.ts';
 
 // Benchmark and quality probes (`banshi bench`)
 export { benchRetrieval, syntheticEntries, rankQuality, memorySource, type BenchConfig, type BenchResult, type RankQuality } from './bench.ts';
