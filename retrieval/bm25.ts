@@ -19,6 +19,8 @@ export interface Bm25Options {
 
 export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35 });
 
+const AddChunk = 2000;
+
 /** Bigrams live in the same dictionary as words, told apart by this prefix. */
 const BigramPrefix = '\u0001';
 
@@ -143,17 +145,20 @@ export class Bm25Index implements Stage {
 
   /** Indexes (or re-indexes) entries; `analysis` lets a build share segmentation with the embedder. */
   add(entries: Entry[], analysis: EntryAnalysis = (e) => analyzeEntry(this.analyzer, e)): void {
-    const analyzed = entries.map((entry) => this.analyze(entry, analysis));
-    // Average lengths first, so a bulk build normalises every entry against the same averages.
-    for (const doc of analyzed) {
-      for (const field of doc.fields) {
-        const stat = this.slotLength.get(field.slot) ?? { sum: 0, count: 0 };
-        stat.sum += field.words.length;
-        stat.count++;
-        this.slotLength.set(field.slot, stat);
+    // In chunks, so a 100k-entry build never holds every entry's tokens at once. Each chunk
+    // updates the average field lengths before its entries are normalised against them.
+    for (let start = 0; start < entries.length; start += AddChunk) {
+      const analyzed = entries.slice(start, start + AddChunk).map((entry) => this.analyze(entry, analysis));
+      for (const doc of analyzed) {
+        for (const field of doc.fields) {
+          const stat = this.slotLength.get(field.slot) ?? { sum: 0, count: 0 };
+          stat.sum += field.words.length;
+          stat.count++;
+          this.slotLength.set(field.slot, stat);
+        }
       }
+      for (const doc of analyzed) this.addDoc(doc);
     }
-    for (const doc of analyzed) this.addDoc(doc);
     this.maybeCompact();
     // After a bulk build, give back the slack that doubling left in the postings.
     if (entries.length >= 1000) for (const p of this.postings) p.trim();

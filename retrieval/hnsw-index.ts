@@ -20,7 +20,7 @@ export interface HnswOptions {
 export const HnswDefaults: Readonly<HnswOptions> = Object.freeze({ M: 16, efConstruction: 100, ef: 64 });
 
 /** Bump when the manifest or the way vectors are made changes: old indexes are then rebuilt. */
-export const DenseFormatVersion = 1;
+export const DenseFormatVersion = 2;
 const ManifestFile = 'manifest.json';
 const IndexFile = 'vectors.hnsw';
 const EmbedBatch = 256;

@@ -121,7 +121,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
   // The embedder trains first and remembers the segmentation of the entries it sampled,
   // which the BM25 build then reuses; the rest is segmented once, by BM25, and not kept.
   const analysis = sharedAnalysis(analyzer);
-  const source = deps.embedder ? fixedSource(settings.engine, deps.embedder) : builtinSource(analyzer, settings.builtin, analysis);
+  const source = deps.embedder ? fixedSource(settings.engine, deps.embedder, analyzer) : builtinSource(analyzer, settings.builtin, analysis);
   const built: StageName[] = (settings.stages ?? Stages).filter((s) => Stages.includes(s));
   const dense = built.includes('dense')
     ? await DenseIndex.open({ source, hnsw: settings.hnsw, revision, entries, ...(settings.dataDir ? { dir: settings.dataDir } : {}) })

@@ -270,14 +270,25 @@ export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOption
   };
 }
 
-/** An embedder given from outside (the transformers engine): nothing to train or save. */
-export function fixedSource(engine: string, embedder: Embedder): EmbedderSource {
+/**
+ * An embedder given from outside (the transformers engine): nothing to train or save.
+ * Entry texts go through the analyzer's normalisation, as queries do, so a Traditional
+ * FAQ and a Simplified question meet in the same script.
+ */
+export function fixedSource(engine: string, embedder: Embedder, analyzer?: Analyzer): EmbedderSource {
+  const normalized: Embedder = analyzer
+    ? {
+      modelId: embedder.modelId,
+      dimensions: embedder.dimensions,
+      embed: (texts) => embedder.embed(texts.map((t) => analyzer.normalize(t).text || t)),
+    }
+    : embedder;
   return {
     engine,
     dimensions: embedder.dimensions,
     settings: embedder.modelId,
-    load: async (_dir, modelId) => (modelId === embedder.modelId ? embedder : null),
-    build: async () => embedder,
+    load: async (_dir, modelId) => (modelId === embedder.modelId ? normalized : null),
+    build: async () => normalized,
     save: async () => {},
   };
 }
