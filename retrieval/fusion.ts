@@ -7,7 +7,7 @@ export type StageName = 'bm25' | 'dense';
 export type FusionMethod = 'rrf' | 'weighted';
 
 export interface StageScore {
-  /** 1-based rank within the stage. */
+  /** 1-based rank within the stage; tied scores share the better rank. */
   rank: number;
   score: number;
 }
@@ -57,8 +57,10 @@ export function fuse(inputs: Partial<Record<StageName, StageInput>>, options: Fu
     const input = inputs[name]!;
     const normalize = input.normalize ?? minMax(input.hits);
     const weight = options.weights[name] / totalWeight;
+    // Equal scores share a rank ("1224"): the stage cannot tell them apart, so neither should fusion.
+    let rank = 0;
     input.hits.forEach(([entryId, score], i) => {
-      const rank = i + 1;
+      if (i === 0 || score !== input.hits[i - 1]![1]) rank = i + 1;
       const candidate = byId.get(entryId) ?? { entryId, score: 0, stages: {} };
       candidate.stages[name] = { rank, score };
       candidate.score += options.method === 'rrf'
