@@ -250,10 +250,12 @@ export class Dialogue {
     // result), so an unrelated question is not pulled into the old topic.
     let result = alone;
     const context = clarifying?.text ?? (topic ? entryTitle(topic) : null);
-    if (context && !namesNothing) {
+    // An elliptical question ("那离婚呢") names its own subject, and a joint reading
+    // that lands back on the topic adds nothing the follow-up rule above has not.
+    if (context && !namesNothing && !elliptical) {
       const together = await this.deps.retriever.search(`${context} ${turn.text}`);
       const best = together.candidates[0]?.entryId;
-      if (together.confidence > alone.confidence && alone.candidates.some((c) => c.entryId === best)) result = together;
+      if (together.confidence > alone.confidence && best !== topic?.id && alone.candidates.some((c) => c.entryId === best)) result = together;
     }
     const top = result.candidates[0];
     if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer) {

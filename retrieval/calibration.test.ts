@@ -3,16 +3,16 @@ import { confidenceOf, DefaultCalibration, fitCalibration, type CalibrationSampl
 import { fuse, stageAgreement } from './fusion.ts';
 
 const features = (x: number, overrides: Partial<ConfidenceFeatures> = {}): ConfidenceFeatures => ({
-  top: x, margin: x / 2, agreement: x, coverage: x, lexical: x, dense: 0.3 + x / 2, ...overrides,
+  top: x, margin: x / 2, agreement: x, coverage: x, lexical: x, dense: 0.3 + x / 2, titleCoverage: x, familyMargin: x / 2, facetFit: 1, ...overrides,
 });
 
 describe('confidence', () => {
   it('is a logistic function of the weighted features', () => {
-    const calibration = { bias: -3, weights: { top: 1, margin: 1, agreement: 1, coverage: 1, lexical: 1, dense: 1 } };
+    const calibration = { bias: -3, weights: { top: 1, margin: 1, agreement: 1, coverage: 1, lexical: 1, dense: 1, titleCoverage: 0, familyMargin: 0, facetFit: 0 } };
     expect(confidenceOf(features(0.9), calibration)).toBeGreaterThan(confidenceOf(features(0.5), calibration));
     expect(confidenceOf(features(0.5), calibration)).toBeGreaterThan(confidenceOf(features(0.1), calibration));
     // z = -3 + 6 × 0.5 = 0 for all features at one half: exactly even odds.
-    expect(confidenceOf({ top: 0.5, margin: 0.5, agreement: 0.5, coverage: 0.5, lexical: 0.5, dense: 0.5 }, calibration)).toBeCloseTo(0.5);
+    expect(confidenceOf({ top: 0.5, margin: 0.5, agreement: 0.5, coverage: 0.5, lexical: 0.5, dense: 0.5, titleCoverage: 0.5, familyMargin: 0.5, facetFit: 0.5 }, calibration)).toBeCloseTo(0.5);
   });
 
   it('fitCalibration learns which feature tells right from wrong', () => {

@@ -4,7 +4,7 @@
 // that computes the features.
 import { readFileSync } from 'node:fs';
 
-export const ConfidenceFeatureNames = ['top', 'margin', 'agreement', 'coverage', 'lexical', 'dense'] as const;
+export const ConfidenceFeatureNames = ['top', 'margin', 'agreement', 'coverage', 'lexical', 'dense', 'titleCoverage', 'familyMargin', 'facetFit'] as const;
 export type ConfidenceFeatureName = (typeof ConfidenceFeatureNames)[number];
 
 /** Every feature lies in 0..1. */
@@ -22,11 +22,14 @@ export interface Calibration {
  * - agreement: whether the stages put the same entry first;
  * - coverage: the share (idf-weighted) of the query's words found in the entry's names;
  * - lexical: BM25 score against what a full name match would score;
- * - dense: cosine similarity of the best vector.
+ * - dense: cosine similarity of the best vector;
+ * - titleCoverage: the share (idf-weighted) of the entry's own title the citizen said, synonyms counted;
+ * - familyMargin: the margin over the best candidate of another matter (an FAQ and its own guide are not rivals);
+ * - facetFit: whether the entry fits the facet asked (an FAQ asking another facet does not).
  */
 export const HandSetCalibration: Readonly<Calibration> = Object.freeze({
   bias: -7,
-  weights: Object.freeze({ top: 1.5, margin: 1.5, agreement: 1.5, coverage: 3, lexical: 2, dense: 3.5 }),
+  weights: Object.freeze({ top: 1.5, margin: 1.5, agreement: 1.5, coverage: 3, lexical: 2, dense: 3.5, titleCoverage: 0, familyMargin: 0, facetFit: 0 }),
 });
 
 /** Where the dialogue answers, asks, or falls back; probabilities of the top entry being right. */
@@ -132,7 +135,7 @@ export interface FitOptions {
   l2?: number;
 }
 
-/** Logistic regression by full-batch gradient descent: small data, no dependencies, deterministic. */
+/** Non-negative logistic regression by full-batch projected gradient descent: small data, no dependencies, deterministic. */
 export function fitCalibration(samples: CalibrationSample[], options: FitOptions = {}): Calibration {
   const { epochs = 3000, learningRate = 0.5, l2 = 1e-3 } = options;
   const w = ConfidenceFeatureNames.map(() => 0);
@@ -150,7 +153,9 @@ export function fitCalibration(samples: CalibrationSample[], options: FitOptions
       ConfidenceFeatureNames.forEach((name, i) => { grad[i]! += error * sample.features[name]; });
     }
     bias -= (learningRate * gradBias) / n;
-    for (let i = 0; i < w.length; i++) w[i]! -= learningRate * (grad[i]! / n + l2 * w[i]!);
+    // Projected onto non-negative weights: every feature is evidence for the top entry,
+    // so collinear features share the weight instead of one turning negative.
+    for (let i = 0; i < w.length; i++) w[i] = Math.max(0, w[i]! - learningRate * (grad[i]! / n + l2 * w[i]!));
   }
   const weights = Object.fromEntries(ConfidenceFeatureNames.map((name, i) => [name, w[i]!])) as ConfidenceFeatures;
   return { bias, weights };

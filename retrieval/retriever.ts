@@ -11,6 +11,7 @@ import { sharedAnalysis } from './entry-fields.ts';
 import { DenseIndex, HnswDefaults, type DenseIndexInfo, type HnswOptions } from './hnsw-index.ts';
 import type { AnalyzedQuery, Analyzer, Embedder } from './types.ts';
 import { VariantGroups, type VariantGroup } from './variants.ts';
+import { createFacetFit } from './facet-fit.ts';
 
 export type EngineName = 'builtin' | 'transformers';
 
@@ -86,7 +87,9 @@ export interface Retriever {
 }
 
 const Stages: StageName[] = ['bm25', 'dense'];
-const ZeroFeatures: ConfidenceFeatures = { top: 0, margin: 0, agreement: 0, coverage: 0, lexical: 0, dense: 0 };
+const ZeroFeatures: ConfidenceFeatures = {
+  top: 0, margin: 0, agreement: 0, coverage: 0, lexical: 0, dense: 0, titleCoverage: 0, familyMargin: 0, facetFit: 0,
+};
 
 /** Text → the query every stage sees: normalised, its facet wording taken out, segmented. */
 export function analyzeQuery(analyzer: Analyzer, text: string): AnalyzedQuery {
@@ -153,6 +156,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
   };
 
   const analyze = (text: string): AnalyzedQuery => analyzeQuery(analyzer, text);
+  const facetFit = createFacetFit(analyzer);
 
   const coverage = (query: AnalyzedQuery, entryId: string): number => {
     const title = bm25.titleText(entryId);
@@ -167,11 +171,44 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     return total > 0 ? found / total : 0;
   };
 
+  // An entry's title as words, memoised per entry object (updates replace the object).
+  const titleWords = new WeakMap<Entry, string[]>();
+  const wordsOfTitle = (entry: Entry): string[] => {
+    let words = titleWords.get(entry);
+    if (!words) {
+      words = [...new Set(analyzer.tokens(analyzer.normalize(entryTitle(entry)).text))];
+      titleWords.set(entry, words);
+    }
+    return words;
+  };
+  // The matter an entry belongs to: an FAQ's linked matter, a variant's catalogue matter.
+  const familyOf = (id: string): string => {
+    const entry = cache.get(id);
+    if (entry?.kind === 'faq') return entry.matterId ?? id;
+    return entry?.kind === 'matter' && entry.baseName ? `base:${entry.baseName}` : id;
+  };
+
   const featuresOf = (query: AnalyzedQuery, fused: FusedCandidate[], stages: StageName[], prepared: PreparedQuery | null): ConfidenceFeatures => {
     const top = fused[0];
     if (!top) return { ...ZeroFeatures };
     const second = fused[1]?.score ?? 0;
     const lexical = top.stages.bm25 && prepared && prepared.reference > 0 ? Math.min(1, top.stages.bm25.score / prepared.reference) : 0;
+    const entry = cache.get(top.entryId);
+    // How much of the entry's own title the citizen said, in their words or synonyms
+    // (丢了 for 遗失), weighted by rarity: a bare name matched to a long, specific FAQ
+    // question scores low.
+    const said = new Set(analyzer.expand(query.tokens));
+    let titleWeight = 0;
+    let saidWeight = 0;
+    for (const word of entry ? wordsOfTitle(entry) : []) {
+      const weight = bm25.idf(word) || 1;
+      titleWeight += weight;
+      if (said.has(word)) saidWeight += weight;
+    }
+    const titleCoverage = titleWeight > 0 ? saidWeight / titleWeight : 0;
+    // The margin over the best candidate of another matter: an FAQ and its own guide are not rivals.
+    const family = familyOf(top.entryId);
+    const rival = fused.find((c) => familyOf(c.entryId) !== family)?.score ?? 0;
     return {
       top: Math.min(1, top.score),
       margin: top.score > 0 ? (top.score - second) / top.score : 0,
@@ -179,6 +216,9 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       coverage: coverage(query, top.entryId),
       lexical,
       dense: Math.max(0, Math.min(1, top.stages.dense?.score ?? 0)),
+      titleCoverage,
+      familyMargin: top.score > 0 ? Math.max(0, (top.score - rival) / top.score) : 0,
+      facetFit: entry ? facetFit.fit(entry, query.facet.facet) : 0,
     };
   };
 
@@ -213,7 +253,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
         lap('dense');
       }
     }
-    const fused = fuse(inputs, fusion);
+    const fused = facetFit.rerank(fuse(inputs, fusion), query.facet.facet, (id) => cache.get(id));
     const features = featuresOf(query, fused, stages, prepared);
     const confidence = fused.length > 0 ? confidenceOf(features, calibration) : 0;
     lap('fusion');

@@ -573,9 +573,9 @@ async function main(): Promise<void> {
   out.write(`\nThresholds: answer ${thresholds.answer} (precision ${pct(answered.precision)}, coverage ${pct(answered.coverage)}), fallback ${thresholds.fallback}\n`);
 
   // A negative weight would make confidence fall as evidence rises: a sign of label noise or collinearity to look into, not to ship.
-  const negative = ConfidenceFeatureNames.filter((n) => !(fitted.weights[n] > 0));
+  const negative = ConfidenceFeatureNames.filter((n) => !(fitted.weights[n] >= 0));
   if (negative.length > 0) {
-    throw new Error(`the fit gave ${negative.join(', ')} a weight <= 0; not writing ${values.out}`);
+    throw new Error(`the fit gave ${negative.join(', ')} a negative weight; not writing ${values.out}`);
   }
 
   const count = (os: Outcome[]): Record<string, number> =>
