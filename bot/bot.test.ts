@@ -62,10 +62,15 @@ describe('answering the facet asked', () => {
   });
 
   it('answers an FAQ entry with its own answer and follow-up buttons', async () => {
-    const reply = await conversation()('我身份证是在外省弄丢的，可以在这边补吗');
+    const reply = await conversation()('身份证在外地丢了能在示例市补办吗');
     expect(reply.kind).toBe('answer');
     expect(reply.entryId).toMatch(/^demo-faq-/);
     expect(reply.facet).toBeNull();
+    const faq = stack.retriever.entry(reply.entryId!);
+    expect(faq?.kind).toBe('faq');
+    if (faq?.kind !== 'faq') return;
+    expect(reply.text).toBe(faq.answer);
+    expect(reply.quickReplies).toEqual(faq.followUps.length > 0 ? faq.followUps : ['转人工']);
   });
 });
 
@@ -175,9 +180,11 @@ describe('small talk, fallback, handoff and rating', () => {
 
 describe('scripts and privacy', () => {
   it('answers Traditional Chinese in Traditional Chinese', async () => {
-    const reply = await conversation()('身分證遺失要帶什麼資料');
+    const reply = await conversation()('居民身分證遺失補領要帶什麼資料');
     expect(reply).toMatchObject({ entryId: 'demo-id-card-loss', facet: 'materials' });
-    expect(reply.text).toContain('居民身分證');
+    // Taiwan standard characters (OpenCC cn→tw): 身份證, 準備.
+    expect(reply.text).toContain('居民身份證');
+    expect(reply.text).toContain('需要準備');
     expect(reply.text).not.toContain('需要准备');
   });
 
