@@ -6,8 +6,8 @@ import type { Entry, Facet } from '../knowledge/index.ts';
 import type { Analyzer } from './types.ts';
 import type { FusedCandidate } from './fusion.ts';
 
-/** How much an agreeing or disagreeing FAQ moves on the fused 0..1 scale. */
-const FacetBonus = 0.06;
+/** The share by which an agreeing FAQ gains and a disagreeing one loses: relative, so it suits any fusion's scale. */
+const FacetBonus = 0.08;
 
 export interface FacetFit {
   /** 1 when the entry fits the asked facet, 0 when it asks another, 0.5 when unknown. */
@@ -37,7 +37,7 @@ export function createFacetFit(analyzer: Analyzer): FacetFit {
       return fused
         .map((c) => {
           const entry = entryOf(c.entryId);
-          return entry?.kind === 'faq' ? { ...c, score: c.score + (fit(entry, asked) - 0.5) * 2 * FacetBonus } : c;
+          return entry?.kind === 'faq' ? { ...c, score: c.score * (1 + (fit(entry, asked) - 0.5) * 2 * FacetBonus) } : c;
         })
         .sort((a, b) => b.score - a.score);
     },
