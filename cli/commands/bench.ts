@@ -1,6 +1,7 @@
 // `banshi bench`: build time, query latency and memory of the retrieval layer on
 // the demo knowledge base, both shared data sets, and a synthetic 100k-entry base.
-// Each run is a child process so that its RSS is its own.
+// Each run is a child process so that its RSS is its own. `--channels` adds the
+// HTTP and WebSocket load benchmark (./bench-channels.ts); alone, it runs only that.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +12,7 @@ import { DemoFiles, parseSource, type Entry, type ImportFormat } from '../../kno
 import { benchRetrieval, createAnalyzer, syntheticEntries } from '../../retrieval/index.ts';
 import { UsageError, oneOf, parse } from '../args.ts';
 import { loadConfig } from '../config.ts';
+import { Transports, benchChannels, parseSeconds, serveForBench } from './bench-channels.ts';
 
 const KnowledgeBases = ['demo', 'shared', 'synthetic-100k'] as const;
 type KnowledgeBase = (typeof KnowledgeBases)[number];
@@ -51,18 +53,22 @@ async function runOne(kb: KnowledgeBase, engine: 'builtin' | 'transformers'): Pr
 export async function bench(args: string[]): Promise<number> {
   const { values } = parse(args, {
     json: { type: 'string' }, kb: { type: 'string', multiple: true }, one: { type: 'string' }, engine: { type: 'string' },
+    channels: { type: 'boolean' }, seconds: { type: 'string' }, 'serve-for-bench': { type: 'string' },
   });
+  if (values['serve-for-bench']) return serveForBench(resolve(values['serve-for-bench']));
   if (values.one) {
     const run = await runOne(oneOf(values.one, KnowledgeBases, '--one'), oneOf(values.engine ?? 'builtin', ['builtin', 'transformers'] as const, '--engine'));
     process.stdout.write(`${JSON.stringify(run)}\n`);
     return 0;
   }
-  const kbs = (values.kb ?? [...KnowledgeBases]).map((k) => oneOf(k, KnowledgeBases, '--kb'));
+  const retrieval = !values.channels || values.kb !== undefined;
+  const seconds = parseSeconds(values.seconds);
+  const kbs = (retrieval ? values.kb ?? [...KnowledgeBases] : []).map((k) => oneOf(k, KnowledgeBases, '--kb'));
   const engines = ['builtin', ...(loadConfig().embedModelDir ? ['transformers'] : [])];
   const bin = fileURLToPath(new URL('../../bin/banshi.js', import.meta.url));
   const runs: Run[] = [];
   process.stdout.write(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
-  process.stdout.write(`${'kb'.padEnd(16)}${'engine'.padEnd(14)}${'entries'.padStart(9)}${'build ms'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'RSS MB'.padStart(9)}\n`);
+  if (retrieval) process.stdout.write(`${'kb'.padEnd(16)}${'engine'.padEnd(14)}${'entries'.padStart(9)}${'build ms'.padStart(11)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'RSS MB'.padStart(9)}\n`);
   for (const kb of kbs) {
     for (const engine of engines) {
       const { stdout } = await promisify(execFile)(process.execPath, [bin, 'bench', '--one', kb, '--engine', engine],
@@ -73,8 +79,11 @@ export async function bench(args: string[]): Promise<number> {
         + `${run.queryMs.p50.toFixed(2).padStart(9)}${run.queryMs.p99.toFixed(2).padStart(9)}${run.rssMb.toFixed(0).padStart(9)}\n`);
     }
   }
+  const channels = values.channels
+    ? await benchChannels({ seconds, warmupSeconds: Math.min(2, seconds), sessions: [1, 50, 200], transports: Transports, out: (line) => process.stdout.write(`${line}\n`) })
+    : undefined;
   if (values.json) {
-    await writeFile(resolve(values.json), `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, runs }, null, 2)}\n`);
+    await writeFile(resolve(values.json), `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...(retrieval ? { runs } : {}), ...channels }, null, 2)}\n`);
   }
   return 0;
 }
