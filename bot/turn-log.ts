@@ -1,6 +1,6 @@
 // The record of every turn, rating and handoff in SQLite, masked before writing:
 // staff analytics and the unanswered inbox read from here.
-import { migrateNamed, type Db } from '../knowledge/index.ts';
+import { migrateNamed, statement, type Db } from '../knowledge/index.ts';
 import { maskPersonalData } from './mask.ts';
 import type { Reply } from './reply.ts';
 
@@ -58,7 +58,7 @@ export class TurnLog {
   }
 
   turn(record: TurnRecord): void {
-    this.db.prepare(`INSERT INTO turns (at, channel, session, text, normalized, kind, entry_id, facet, confidence,
+    statement(this.db, `INSERT INTO turns (at, channel, session, text, normalized, kind, entry_id, facet, confidence,
         latency_ms, clarified_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(new Date().toISOString(), record.channel, record.session, maskPersonalData(record.text),
         maskPersonalData(record.normalized), record.reply.kind, record.reply.entryId, record.reply.facet,
@@ -66,24 +66,24 @@ export class TurnLog {
   }
 
   rating(channel: string, session: string, rating: string, entryId: string | null): void {
-    this.db.prepare('INSERT INTO ratings (at, channel, session, rating, entry_id) VALUES (?, ?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO ratings (at, channel, session, rating, entry_id) VALUES (?, ?, ?, ?, ?)')
       .run(new Date().toISOString(), channel, session, rating, entryId);
   }
 
   /** Attaches the reason to the session's latest rating. */
   ratingReason(session: string, reason: string): void {
-    this.db.prepare(`UPDATE ratings SET reason = ? WHERE seq = (SELECT MAX(seq) FROM ratings WHERE session = ?)`)
+    statement(this.db, `UPDATE ratings SET reason = ? WHERE seq = (SELECT MAX(seq) FROM ratings WHERE session = ?)`)
       .run(maskPersonalData(reason), session);
   }
 
   handoff(channel: string, session: string, summary: string): void {
-    this.db.prepare('INSERT INTO handoffs (at, channel, session, summary) VALUES (?, ?, ?, ?)')
+    statement(this.db, 'INSERT INTO handoffs (at, channel, session, summary) VALUES (?, ?, ?, ?)')
       .run(new Date().toISOString(), channel, session, maskPersonalData(summary));
   }
 
   /** The conversation so far, for the handoff summary. */
   transcript(session: string, limit = 20): { text: string; kind: string; entryId: string | null }[] {
-    return (this.db.prepare(`SELECT text, kind, entry_id AS entryId FROM turns WHERE session = ?
+    return (statement(this.db, `SELECT text, kind, entry_id AS entryId FROM turns WHERE session = ?
       ORDER BY seq DESC LIMIT ?`).all(session, limit) as { text: string; kind: string; entryId: string | null }[]).reverse();
   }
 }

@@ -2,7 +2,7 @@
 // when the server issued it, so nobody can step into someone else's conversation
 // by guessing or inventing an id.
 import { randomBytes } from 'node:crypto';
-import { migrateNamed, type Db } from '../knowledge/index.ts';
+import { migrateNamed, statement, type Db } from '../knowledge/index.ts';
 
 export class Sessions {
   private readonly db: Db;
@@ -18,7 +18,7 @@ export class Sessions {
   resolve(claimed: string | undefined, channel: string): string {
     const now = new Date().toISOString();
     if (claimed) {
-      const touched = this.db.prepare('UPDATE sessions SET last_seen = ? WHERE id = ? AND channel = ?').run(now, claimed, channel);
+      const touched = statement(this.db, 'UPDATE sessions SET last_seen = ? WHERE id = ? AND channel = ?').run(now, claimed, channel);
       if (touched.changes === 1) return claimed;
     }
     return this.issue(channel, now);
@@ -28,14 +28,14 @@ export class Sessions {
   forUser(channel: string, userKey: string): string {
     const id = `${channel}:${userKey}`;
     const now = new Date().toISOString();
-    this.db.prepare(`INSERT INTO sessions (id, channel, created_at, last_seen) VALUES (?, ?, ?, ?)
+    statement(this.db, `INSERT INTO sessions (id, channel, created_at, last_seen) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`).run(id, channel, now, now);
     return id;
   }
 
   private issue(channel: string, now: string): string {
     const id = randomBytes(16).toString('base64url');
-    this.db.prepare('INSERT INTO sessions (id, channel, created_at, last_seen) VALUES (?, ?, ?, ?)').run(id, channel, now, now);
+    statement(this.db, 'INSERT INTO sessions (id, channel, created_at, last_seen) VALUES (?, ?, ?, ?)').run(id, channel, now, now);
     return id;
   }
 }

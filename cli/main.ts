@@ -10,7 +10,8 @@ Usage:
   banshi kb stats [--db FILE] [--json]
   banshi chat [--db FILE]                        talk to the bot in the terminal
   banshi eval --cases FILE … [--import F:PATH …] [--db FILE] [--json OUT] [--html OUT]
-  banshi bench [--json OUT]                      performance benchmark
+  banshi bench [--kb demo|shared|synthetic-100k …] [--channels [--seconds N]] [--json OUT]
+                                                 retrieval and channel benchmarks
 `;
 
 type Command = (args: string[]) => Promise<number>;

@@ -6,7 +6,7 @@ export * from './model.ts';
 export { KnowledgeError, KnowledgeErrorCodes, type KnowledgeErrorCode } from './errors.ts';
 export { checkEntry, assertEntry, type FieldProblem } from './validate.ts';
 export {
-  KnowledgeStore, openDatabase, contentHash,
+  KnowledgeStore, openDatabase, contentHash, statement,
   type Db, type WriteOptions, type SaveOptions, type ListFilter, type ImportOutcome,
   type VersionInfo, type AuditRecord, type KnowledgeStats, type Changes,
 } from './store.ts';

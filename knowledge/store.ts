@@ -11,6 +11,17 @@ import type { Entry, EntryKind, EntryStatus, StoredEntry } from './model.ts';
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, compiled once per database and SQL text: preparing dominates small queries. */
+export function statement(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)));
+  return prepared;
+}
+
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -128,13 +139,13 @@ export class KnowledgeStore {
 
   /** The knowledge-base revision: it grows with every write, so indexes can tell they are stale. */
   revision(): number {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string };
+    const row = statement(this.db, "SELECT value FROM meta WHERE key = 'revision'").get() as { value: string };
     return Number(row.value);
   }
 
   /** True when no entry was ever stored (deleted ones count as stored). */
   isEmpty(): boolean {
-    return this.db.prepare('SELECT 1 FROM entries LIMIT 1').get() === undefined;
+    return statement(this.db, 'SELECT 1 FROM entries LIMIT 1').get() === undefined;
   }
 
   /** The entry citizens are answered from: its published version, unless deleted. */
@@ -164,8 +175,8 @@ export class KnowledgeStore {
     const from = `FROM entries e JOIN entry_versions v ON v.id = e.id AND v.version =
       (SELECT MAX(version) FROM entry_versions WHERE id = e.id)
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT e.*, v.status AS v_status, v.data AS v_data, v.version AS v_version,
+    const total = (statement(this.db, `SELECT COUNT(*) AS n ${from}`).get(...args) as { n: number }).n;
+    const rows = statement(this.db, `SELECT e.*, v.status AS v_status, v.data AS v_data, v.version AS v_version,
         v.hash AS v_hash, v.created_at AS v_created_at, v.created_by AS v_created_by
       ${from} ORDER BY e.id LIMIT ? OFFSET ?`)
       .all(...args, filter.limit ?? 50, filter.offset ?? 0) as (EntryRow & Record<string, never>)[];
@@ -178,7 +189,7 @@ export class KnowledgeStore {
 
   /** Every live entry, for building an index. */
   *liveEntries(): Generator<Entry> {
-    const rows = this.db.prepare(`SELECT v.data FROM entries e JOIN entry_versions v
+    const rows = statement(this.db, `SELECT v.data FROM entries e JOIN entry_versions v
       ON v.id = e.id AND v.version = e.published_version WHERE e.deleted_at IS NULL ORDER BY e.id`)
       .iterate() as IterableIterator<{ data: string }>;
     for (const row of rows) yield JSON.parse(row.data) as Entry;
@@ -187,7 +198,7 @@ export class KnowledgeStore {
   /** What changed for citizens since a revision, so an index can update in place. */
   changesSince(revision: number): Changes {
     return this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT * FROM entries WHERE revision > ?').all(revision) as EntryRow[];
+      const rows = statement(this.db, 'SELECT * FROM entries WHERE revision > ?').all(revision) as EntryRow[];
       const upserted: Entry[] = [];
       const removed: string[] = [];
       for (const row of rows) {
@@ -206,7 +217,7 @@ export class KnowledgeStore {
       const status = options.status ?? 'published';
       const at = this.now();
       const revision = this.bumpRevision();
-      this.db.prepare(`INSERT INTO entries (id, kind, source, department, version, published_version,
+      statement(this.db, `INSERT INTO entries (id, kind, source, department, version, published_version,
           deleted_at, updated_at, updated_by, revision) VALUES (?, ?, ?, ?, 1, ?, NULL, ?, ?, ?)`)
         .run(entry.id, entry.kind, entry.source, entry.department ?? null,
           status === 'published' ? 1 : null, at, options.actor, revision);
@@ -283,7 +294,7 @@ export class KnowledgeStore {
   }
 
   history(id: string): VersionInfo[] {
-    const rows = this.db.prepare('SELECT * FROM entry_versions WHERE id = ? ORDER BY version').all(id) as VersionRow[];
+    const rows = statement(this.db, 'SELECT * FROM entry_versions WHERE id = ? ORDER BY version').all(id) as VersionRow[];
     return rows.map((r) => ({
       version: r.version, status: r.status, createdAt: r.created_at, createdBy: r.created_by,
       entry: JSON.parse(r.data) as Entry,
@@ -291,7 +302,7 @@ export class KnowledgeStore {
   }
 
   auditTrail(filter: { entryId?: string; limit?: number } = {}): AuditRecord[] {
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${filter.entryId ? 'WHERE entry_id = ?' : ''}
+    const rows = statement(this.db, `SELECT * FROM audit_log ${filter.entryId ? 'WHERE entry_id = ?' : ''}
       ORDER BY seq DESC LIMIT ?`).all(...(filter.entryId ? [filter.entryId] : []), filter.limit ?? 100) as
       { seq: number; at: string; actor: string; action: string; entry_id: string; version: number; before: string | null; after: string | null }[];
     return rows.map((r) => ({
@@ -303,17 +314,17 @@ export class KnowledgeStore {
 
   stats(): KnowledgeStats {
     const count = (sql: string): Record<string, number> => Object.fromEntries(
-      (this.db.prepare(sql).all() as { k: string | null; n: number }[]).map((r) => [r.k ?? '(none)', r.n]));
+      (statement(this.db, sql).all() as { k: string | null; n: number }[]).map((r) => [r.k ?? '(none)', r.n]));
     const live = 'FROM entries WHERE deleted_at IS NULL';
     return {
-      total: (this.db.prepare(`SELECT COUNT(*) AS n ${live}`).get() as { n: number }).n,
+      total: (statement(this.db, `SELECT COUNT(*) AS n ${live}`).get() as { n: number }).n,
       byKind: count(`SELECT kind AS k, COUNT(*) AS n ${live} GROUP BY kind ORDER BY n DESC`),
       bySource: count(`SELECT source AS k, COUNT(*) AS n ${live} GROUP BY source ORDER BY n DESC`),
       byDepartment: count(`SELECT department AS k, COUNT(*) AS n ${live} GROUP BY department ORDER BY n DESC`),
       byStatus: count(`SELECT CASE WHEN published_version IS NULL THEN 'draft' WHEN published_version < version
           AND (SELECT status FROM entry_versions v WHERE v.id = entries.id AND v.version = entries.version) = 'draft'
           THEN 'published_with_draft' ELSE 'published' END AS k, COUNT(*) AS n ${live} GROUP BY k ORDER BY n DESC`),
-      deleted: (this.db.prepare('SELECT COUNT(*) AS n FROM entries WHERE deleted_at IS NOT NULL').get() as { n: number }).n,
+      deleted: (statement(this.db, 'SELECT COUNT(*) AS n FROM entries WHERE deleted_at IS NOT NULL').get() as { n: number }).n,
       revision: this.revision(),
     };
   }
@@ -333,7 +344,7 @@ export class KnowledgeStore {
   }
 
   private row(id: string): EntryRow | undefined {
-    return this.db.prepare('SELECT * FROM entries WHERE id = ?').get(id) as EntryRow | undefined;
+    return statement(this.db, 'SELECT * FROM entries WHERE id = ?').get(id) as EntryRow | undefined;
   }
 
   private checkedRow(id: string, expectedVersion: number | undefined): EntryRow {
@@ -346,34 +357,34 @@ export class KnowledgeStore {
   }
 
   private versionRow(id: string, version: number): VersionRow | undefined {
-    return this.db.prepare('SELECT * FROM entry_versions WHERE id = ? AND version = ?').get(id, version) as VersionRow | undefined;
+    return statement(this.db, 'SELECT * FROM entry_versions WHERE id = ? AND version = ?').get(id, version) as VersionRow | undefined;
   }
 
   private latestVersionRow(id: string): VersionRow | undefined {
-    return this.db.prepare('SELECT * FROM entry_versions WHERE id = ? ORDER BY version DESC LIMIT 1').get(id) as VersionRow | undefined;
+    return statement(this.db, 'SELECT * FROM entry_versions WHERE id = ? ORDER BY version DESC LIMIT 1').get(id) as VersionRow | undefined;
   }
 
   private insertVersion(entry: Entry, version: number, status: EntryStatus, at: string, actor: string): void {
-    this.db.prepare(`INSERT INTO entry_versions (id, version, status, data, hash, created_at, created_by)
+    statement(this.db, `INSERT INTO entry_versions (id, version, status, data, hash, created_at, created_by)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(entry.id, version, status, JSON.stringify(entry), contentHash(entry), at, actor);
   }
 
   private touch(id: string, version: number, publishedVersion: number | null, deletedAt: string | null,
     at: string, actor: string, entry: Entry): void {
-    this.db.prepare(`UPDATE entries SET version = ?, published_version = ?, deleted_at = ?, updated_at = ?,
+    statement(this.db, `UPDATE entries SET version = ?, published_version = ?, deleted_at = ?, updated_at = ?,
         updated_by = ?, revision = ?, source = ?, department = ? WHERE id = ?`)
       .run(version, publishedVersion, deletedAt, at, actor, this.bumpRevision(), entry.source, entry.department ?? null, id);
   }
 
   private bumpRevision(): number {
-    const row = this.db.prepare(`UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'
+    const row = statement(this.db, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'
       RETURNING value`).get() as { value: string | number };
     return Number(row.value);
   }
 
   private audit(actor: string, action: string, id: string, version: number,
     before: Entry | null, after: Entry | null, at: string): void {
-    this.db.prepare(`INSERT INTO audit_log (at, actor, action, entry_id, version, before, after)
+    statement(this.db, `INSERT INTO audit_log (at, actor, action, entry_id, version, before, after)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(at, actor, action, id, version,
       before ? JSON.stringify(before) : null, after ? JSON.stringify(after) : null);
   }

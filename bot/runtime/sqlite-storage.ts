@@ -1,6 +1,6 @@
 // Botbuilder's Storage on SQLite, so Botkit's conversation state survives a restart.
 import type { Storage, StoreItems } from 'botbuilder-core';
-import { migrateNamed, type Db } from '../../knowledge/index.ts';
+import { migrateNamed, statement, type Db } from '../../knowledge/index.ts';
 
 export class SqliteStorage implements Storage {
   private readonly db: Db;
@@ -14,7 +14,7 @@ export class SqliteStorage implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
-    const get = this.db.prepare('SELECT etag, data FROM bot_storage WHERE key = ?');
+    const get = statement(this.db, 'SELECT etag, data FROM bot_storage WHERE key = ?');
     for (const key of keys) {
       const row = get.get(key) as { etag: number; data: string } | undefined;
       if (row) items[key] = { ...JSON.parse(row.data), eTag: String(row.etag) };
@@ -23,8 +23,8 @@ export class SqliteStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    const current = this.db.prepare('SELECT etag FROM bot_storage WHERE key = ?');
-    const upsert = this.db.prepare(`INSERT INTO bot_storage (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
+    const current = statement(this.db, 'SELECT etag FROM bot_storage WHERE key = ?');
+    const upsert = statement(this.db, `INSERT INTO bot_storage (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
       ON CONFLICT (key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`);
     this.db.transaction(() => {
       for (const [key, item] of Object.entries(changes)) {
@@ -40,7 +40,7 @@ export class SqliteStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    const del = this.db.prepare('DELETE FROM bot_storage WHERE key = ?');
+    const del = statement(this.db, 'DELETE FROM bot_storage WHERE key = ?');
     this.db.transaction(() => { for (const key of keys) del.run(key); })();
   }
 }
