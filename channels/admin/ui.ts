@@ -1,17 +1,9 @@
 // The staff curation interface (CONTRACTS §3: GET /admin): a static single-page
 // app from ./public with no build step, talking to the staff API under
 // /api/admin only. The page itself is public; every figure it shows needs a token.
-import { readdir, readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-
-const ContentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
+import { loadAssets, type Asset } from '../assets.ts';
 
 const AssetParams = Type.Object({ file: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+\\.(?:css|js|svg)$' }) });
 
@@ -26,24 +18,8 @@ const Security = {
   'cache-control': 'no-cache',
 };
 
-interface Asset {
-  type: string;
-  body: string;
-}
-
-async function loadAssets(): Promise<Map<string, Asset>> {
-  const dir = new URL('./public/', import.meta.url);
-  const assets = new Map<string, Asset>();
-  for (const name of await readdir(dir)) {
-    const type = ContentTypes[extname(name)];
-    // Only known kinds: nothing else in the folder is served by accident.
-    if (type) assets.set(name, { type, body: await readFile(new URL(name, dir), 'utf8') });
-  }
-  return assets;
-}
-
 export async function adminUiPlugin(app: FastifyInstance): Promise<void> {
-  const assets = await loadAssets();
+  const assets = await loadAssets(new URL('./public/', import.meta.url));
   const page = assets.get('index.html');
   if (!page) throw new Error('channels/admin/public/index.html is missing');
 

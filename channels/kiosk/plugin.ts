@@ -2,12 +2,11 @@
 // its own chat door (turns logged as channel 'kiosk'), the idle reset that wipes a
 // conversation off a shared screen, and the one-time notification sheet as a
 // phone page with a QR code generated here, never by a third-party service.
-import { readdir, readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { renderSheet } from '../../bot/index.ts';
+import { loadAssets } from '../assets.ts';
 import type { ChannelContext } from '../context.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { renderMissingSheetPage, renderSheetPage, type SheetCard } from './sheet-page.ts';
@@ -36,13 +35,6 @@ const ResetBody = Type.Object({
 const EntryParams = Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 128 }) });
 const AssetParams = Type.Object({ file: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+\\.(?:css|js|svg)$' }) });
 
-const ContentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
 // Everything is served from this origin: the kiosk must work in a hall without
 // internet access, and a page that may load nothing else cannot leak a citizen's questions.
 const PageSecurity = {
@@ -51,21 +43,6 @@ const PageSecurity = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-cache',
 };
-
-interface Asset {
-  type: string;
-  body: string;
-}
-
-async function loadAssets(): Promise<Map<string, Asset>> {
-  const dir = new URL('./public/', import.meta.url);
-  const assets = new Map<string, Asset>();
-  for (const name of await readdir(dir)) {
-    const type = ContentTypes[extname(name)];
-    if (type) assets.set(name, { type, body: await readFile(new URL(name, dir), 'utf8') });
-  }
-  return assets;
-}
 
 function baseUrl(publicUrl: string | undefined, request: FastifyRequest): string {
   return publicUrl ?? `${request.protocol}://${request.host}`;
@@ -86,13 +63,13 @@ export async function kioskPlugin(app: FastifyInstance, ctx: ChannelContext, opt
   if (!Number.isFinite(settings.idleSeconds) || settings.idleSeconds < 1) {
     throw new TypeError(`kiosk idleSeconds must be a positive number of seconds: ${settings.idleSeconds}`);
   }
-  const assets = await loadAssets();
+  const assets = await loadAssets(new URL('./public/', import.meta.url));
   const page = assets.get('index.html');
   if (!page) throw new Error('channels/kiosk/public/index.html is missing');
-  const indexHtml = page.body.replace('__IDLE_SECONDS__', String(settings.idleSeconds));
+  const indexHtml = page.body.toString('utf8').replace('__IDLE_SECONDS__', String(settings.idleSeconds));
 
   const sendHtml = (reply: FastifyReply, html: string, status = 200): FastifyReply =>
-    reply.status(status).headers({ ...PageSecurity, 'content-type': ContentTypes['.html']! }).send(html);
+    reply.status(status).headers({ ...PageSecurity, 'content-type': page.type }).send(html);
 
   app.get('/kiosk', async (_request, reply) => sendHtml(reply, indexHtml));
   app.get('/kiosk/', async (_request, reply) => reply.redirect('/kiosk'));
@@ -146,6 +123,6 @@ export async function kioskPlugin(app: FastifyInstance, ctx: ChannelContext, opt
     const target = `${baseUrl(publicUrl, request)}${sheetPath(sheet.card.entryId)}`;
     // Level M survives a scuffed or poorly printed code; the margin is the quiet zone scanners need.
     const svg = await QRCode.toString(target, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    return reply.headers({ 'content-type': ContentTypes['.svg']!, 'cache-control': 'no-cache', 'x-qr-target': encodeURI(target) }).send(svg);
+    return reply.headers({ 'content-type': 'image/svg+xml', 'cache-control': 'no-cache', 'x-qr-target': encodeURI(target) }).send(svg);
   });
 }

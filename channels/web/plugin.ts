@@ -1,25 +1,9 @@
 // The web channel: the demo portal at /, the embeddable widget at /widget.js and
 // the other files of ./public, plus what the widget needs from the chat API when
 // it is embedded on another site (CORS on /api/chat, a welcome over plain HTTP).
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loadAssets, type Asset } from '../assets.ts';
 import type { ChannelContext } from '../context.ts';
-
-const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * The page must always be revalidated; the widget may be cached briefly (it has
@@ -31,29 +15,9 @@ const cachePolicy: Record<string, string> = {
   '.js': 'public, max-age=300, must-revalidate',
 };
 
-interface Asset {
-  body: Buffer;
-  type: string;
-  etag: string;
-  cacheControl: string;
-}
-
-async function loadAssets(): Promise<Map<string, Asset>> {
-  const assets = new Map<string, Asset>();
-  for (const name of await readdir(publicDir)) {
-    const ext = extname(name);
-    const type = contentTypes[ext];
-    if (!type) continue; // only known kinds: nothing in the folder is served by accident
-    const body = await readFile(join(publicDir, name));
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    assets.set(name, { body, type, etag, cacheControl: cachePolicy[ext] ?? 'public, max-age=3600' });
-  }
-  return assets;
-}
-
 function serve(asset: Asset) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<Buffer | FastifyReply> => {
-    void reply.header('etag', asset.etag).header('cache-control', asset.cacheControl)
+    void reply.header('etag', asset.etag).header('cache-control', cachePolicy[asset.ext] ?? 'public, max-age=3600')
       .header('x-content-type-options', 'nosniff')
       // Embedding pages may be cross-origin isolated; the widget must still load there.
       .header('cross-origin-resource-policy', 'cross-origin');
@@ -74,9 +38,9 @@ function isChatApi(url: string): boolean {
  * /api/chat, which lives in the chat routes' own scope.
  */
 export async function webPlugin(app: FastifyInstance, ctx: ChannelContext): Promise<void> {
-  const assets = await loadAssets();
+  const assets = await loadAssets(new URL('./public/', import.meta.url));
   const index = assets.get('index.html');
-  if (!index || !assets.has('widget.js')) throw new Error(`channels/web: index.html and widget.js must be in ${publicDir}`);
+  if (!index || !assets.has('widget.js')) throw new Error('channels/web/public must hold index.html and widget.js');
 
   // The widget runs on other sites' pages (data-server). Any origin may call the
   // chat API; no cookies are involved, so no credentials are allowed.
