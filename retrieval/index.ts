@@ -25,6 +25,7 @@ export {
 export { CalibratedThresholds, HandSetCalibration, readCalibrationFile, type CalibrationThresholds } from './calibration.ts';
 
 // Benchmark and quality probes (`banshi bench`)
+export { seededRandom } from './embedders/svd.ts';
 export { benchRetrieval, syntheticEntries, rankQuality, memorySource, type BenchConfig, type BenchResult, type RankQuality } from './bench.ts';
 
 // Building blocks, for the hit test and for tests of other parts

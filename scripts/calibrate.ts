@@ -32,7 +32,7 @@ import {
   checkEntry, DemoFiles, entryTitle, parseSource, type Entry, type Faq, type ImportFormat, type Matter,
 } from '../knowledge/index.ts';
 import {
-  confidenceOf, ConfidenceFeatureNames, createAnalyzer, createRetriever, fitCalibration, HandSetCalibration,
+  confidenceOf, ConfidenceFeatureNames, createAnalyzer, seededRandom, createRetriever, fitCalibration, HandSetCalibration,
   memorySource, readCalibrationFile, type Calibration, type CalibrationSample, type ConfidenceFeatures, type RetrievalResult,
   type Retriever,
 } from '../retrieval/index.ts';
@@ -70,16 +70,6 @@ interface Outcome {
 // ---------------------------------------------------------------------------
 // Deterministic randomness and splitting
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -429,7 +419,7 @@ async function main(): Promise<void> {
     },
   });
   const seed = Number(values.seed);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const split = (group: string): Half => (fnv1a(`${seed}:${group}`) % 2 === 0 ? 'fit' : 'check');
   const analyzer = createAnalyzer();
   const norm = (text: string): string => analyzer.normalize(text).text.replace(/\s+/g, '');
