@@ -87,6 +87,9 @@ export interface Retriever {
 }
 
 const Stages: StageName[] = ['bm25', 'dense'];
+/** Confidence when the citizen typed an entry's own question, alternate, name or alias. */
+const ExactPhrasingConfidence = 0.99;
+
 const ZeroFeatures: ConfidenceFeatures = {
   top: 0, margin: 0, agreement: 0, coverage: 0, lexical: 0, dense: 0, titleCoverage: 0, familyMargin: 0, facetFit: 0,
 };
@@ -171,16 +174,26 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     return total > 0 ? found / total : 0;
   };
 
-  // An entry's title as words, memoised per entry object (updates replace the object).
-  const titleWords = new WeakMap<Entry, string[]>();
-  const wordsOfTitle = (entry: Entry): string[] => {
-    let words = titleWords.get(entry);
-    if (!words) {
-      words = [...new Set(analyzer.tokens(analyzer.normalize(entryTitle(entry)).text))];
-      titleWords.set(entry, words);
+  // An entry's phrasings (a matter's name and aliases, an FAQ's question and
+  // alternates), normalised, and its title as words; memoised per entry object
+  // (updates replace it).
+  interface Titles { phrasings: Set<string>; words: string[] }
+  const titles = new WeakMap<Entry, Titles>();
+  const titlesOf = (entry: Entry): Titles => {
+    let t = titles.get(entry);
+    if (!t) {
+      const texts = entry.kind === 'faq' ? [entry.question, ...entry.alternates] : [entry.name, ...entry.aliases];
+      t = {
+        phrasings: new Set(texts.map((x) => analyzer.normalize(x).text.replace(/\s+/g, ''))),
+        words: [...new Set(analyzer.tokens(analyzer.normalize(entryTitle(entry)).text))],
+      };
+      titles.set(entry, t);
     }
-    return words;
+    return t;
   };
+  /** Whether the citizen said one of the entry's own phrasings word for word (as staff wrote it). */
+  const saysExactly = (query: AnalyzedQuery, entry: Entry | undefined): boolean =>
+    entry !== undefined && titlesOf(entry).phrasings.has(query.normalized.text.replace(/\s+/g, ''));
   // The matter an entry belongs to: an FAQ's linked matter, a variant's catalogue matter.
   const familyOf = (id: string): string => {
     const entry = cache.get(id);
@@ -200,7 +213,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     const said = new Set(analyzer.expand(query.tokens));
     let titleWeight = 0;
     let saidWeight = 0;
-    for (const word of entry ? wordsOfTitle(entry) : []) {
+    for (const word of entry ? titlesOf(entry).words : []) {
       const weight = bm25.idf(word) || 1;
       titleWeight += weight;
       if (said.has(word)) saidWeight += weight;
@@ -255,7 +268,10 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     }
     const fused = facetFit.rerank(fuse(inputs, fusion), query.facet.facet, (id) => cache.get(id));
     const features = featuresOf(query, fused, stages, prepared);
-    const confidence = fused.length > 0 ? confidenceOf(features, calibration) : 0;
+    // A phrasing staff wrote down for exactly one entry is that entry's question: no doubt left.
+    const exact = fused[0] !== undefined && saysExactly(query, cache.get(fused[0].entryId))
+      && !fused.slice(1, 5).some((c) => saysExactly(query, cache.get(c.entryId)));
+    const confidence = fused.length === 0 ? 0 : exact ? Math.max(ExactPhrasingConfidence, confidenceOf(features, calibration)) : confidenceOf(features, calibration);
     lap('fusion');
     const candidates = fused.slice(0, k).map((c) => ({
       entryId: c.entryId,
