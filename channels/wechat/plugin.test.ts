@@ -144,6 +144,14 @@ describe('WeChat callback (plain mode)', () => {
     expect(turnsOf(stack, citizen)).toBe(0);
   });
 
+  it('refuses a correctly signed message replayed an hour later', async () => {
+    const citizen = newCitizen();
+    const anHourAgo = String(Math.floor(Date.now() / 1000) - 3600);
+    const response = await post(app, wechatXml.text('身份证丢了怎么补办', { from: citizen }), signedQuery({ timestamp: anHourAgo }));
+    expect(response.statusCode).toBe(401);
+    expect(turnsOf(stack, citizen)).toBe(0);
+  });
+
   it('checks the signature before reading the body: 401 for forged junk, 400 for signed junk', async () => {
     const forged = await post(app, '<xml><Content>unclosed', signedQuery({ token: 'guessed-token' }));
     expect(forged.statusCode).toBe(401);

@@ -18,6 +18,9 @@ import { pickChoice, portalLink, renderReply } from './render.ts';
 import { verifyMessageSignature, verifyRequestSignature, wechatSignature } from './signature.ts';
 import { MalformedXml, encryptedReplyXml, parseWechatXml, textReplyXml } from './xml.ts';
 
+/** How far a signed message's timestamp may be from our clock. */
+const MaxClockSkewSeconds = 300;
+
 export interface WechatOptions {
   /** WECHAT_TOKEN; without it /wechat answers 503. */
   token?: string | undefined;
@@ -241,6 +244,8 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
   }, async (request, reply) => {
     const { signature, timestamp, nonce } = request.query;
     if (!verifyRequestSignature(token, timestamp, nonce, signature)) throw new ChannelError('BAD_SIGNATURE');
+    // A captured request replayed later is refused; WeChat's own retries come within seconds.
+    if (!(Math.abs(Date.now() / 1000 - Number(timestamp)) <= MaxClockSkewSeconds)) throw new ChannelError('BAD_SIGNATURE');
 
     let message: Record<string, string>;
     let encrypted = false;
