@@ -194,6 +194,12 @@ describe('scripts and privacy', () => {
     expect(row.text).toContain('440106********123X');
     expect(row.text).toContain('138****5678');
     expect(row.text).not.toContain('19900101');
+    // Nor does the stored conversation state, which keeps a clarified question's wording.
+    const asked = await conversation()('测绘资质认定要带什么材料，我身份证号44010619900101123X');
+    expect(asked.kind).toBe('clarify');
+    const state = stack.db.prepare('SELECT data FROM bot_storage').all() as { data: string }[];
+    expect(state.some((r) => r.data.includes('440106********123X'))).toBe(true);
+    expect(state.some((r) => r.data.includes('19900101'))).toBe(false);
   });
 });
 

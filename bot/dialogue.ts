@@ -7,6 +7,7 @@ import {
   RatingOptions, detectChoice, detectRating, detectSmalltalk, stepMove, wantsHuman, wantsRestart,
   wantsSheet, wantsWalkthrough, type Smalltalk,
 } from './intents.ts';
+import { maskPersonalData } from './mask.ts';
 import { Policy } from './policy.ts';
 import { detectRegion, matchesRegion } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
@@ -304,7 +305,8 @@ export class Dialogue {
 
   private clarify(state: DialogueState, text: string, facet: Facet | null, options: ClarifyOption[],
     result: RetrievalResult, question: string): Reply {
-    state.pending = { type: 'clarify', text, facet, options };
+    // Conversation state is stored too: personal data is masked before it is kept.
+    state.pending = { type: 'clarify', text: maskPersonalData(text), facet, options };
     const scores = new Map(result.candidates.map((c) => [c.entryId, c.score]));
     return reply('clarify', `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`, {
       confidence: result.confidence,
