@@ -1,6 +1,7 @@
 // The channel layer's own failures, and the one error handler that maps every
 // failure (ours, the knowledge base's, fastify's validation) to a JSON answer.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { fillMessage } from '../knowledge/index.ts';
 
 export const ChannelErrorCodes = {
   BAD_REQUEST: { status: 400, message: '%s' },
@@ -19,7 +20,7 @@ export class ChannelError extends Error {
   readonly statusCode: number;
 
   constructor(code: ChannelErrorCode, arg = '', options: { cause?: unknown } = {}) {
-    super(ChannelErrorCodes[code].message.replace('%s', arg), options);
+    super(fillMessage(ChannelErrorCodes[code].message, [arg]), options);
     this.name = 'ChannelError';
     this.code = code;
     this.statusCode = ChannelErrorCodes[code].status;

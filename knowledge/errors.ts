@@ -13,6 +13,12 @@ export const KnowledgeErrorCodes = {
 
 export type KnowledgeErrorCode = keyof typeof KnowledgeErrorCodes;
 
+/** Fills a message template's %s placeholders in order: every part's error table uses this form. */
+export function fillMessage(template: string, args: readonly (string | number)[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => String(args[i++] ?? ''));
+}
+
 export class KnowledgeError extends Error {
   readonly code: KnowledgeErrorCode;
   readonly statusCode: number;
@@ -21,8 +27,7 @@ export class KnowledgeError extends Error {
 
   constructor(code: KnowledgeErrorCode, args: (string | number)[], options: { cause?: unknown; details?: unknown } = {}) {
     const def = KnowledgeErrorCodes[code];
-    let i = 0;
-    super(def.message.replace(/%s/g, () => String(args[i++] ?? '')), { cause: options.cause });
+    super(fillMessage(def.message, args), { cause: options.cause });
     this.name = 'KnowledgeError';
     this.code = code;
     this.statusCode = def.status;

@@ -3,7 +3,7 @@
 
 // Commonly used
 export * from './model.ts';
-export { KnowledgeError, KnowledgeErrorCodes, type KnowledgeErrorCode } from './errors.ts';
+export { KnowledgeError, KnowledgeErrorCodes, fillMessage, type KnowledgeErrorCode } from './errors.ts';
 export { checkEntry, assertEntry, type FieldProblem } from './validate.ts';
 export {
   KnowledgeStore, openDatabase, contentHash, statement,

@@ -2,6 +2,8 @@
 // channels can map them without knowing where they came from. Add codes here
 // rather than throwing bare Errors, so the operator sees the same wording in
 // logs, the CLI and the admin API.
+import { fillMessage } from '../knowledge/index.ts';
+
 export const RetrievalErrorCodes = {
   EMBED_MODEL_MISSING: {
     status: 503,
@@ -24,8 +26,7 @@ export class RetrievalError extends Error {
 
   constructor(code: RetrievalErrorCode, args: (string | number)[], options: { cause?: unknown; details?: unknown } = {}) {
     const def = RetrievalErrorCodes[code];
-    let i = 0;
-    super(def.message.replace(/%s/g, () => String(args[i++] ?? '')), { cause: options.cause });
+    super(fillMessage(def.message, args), { cause: options.cause });
     this.name = 'RetrievalError';
     this.code = code;
     this.statusCode = def.status;

@@ -4,7 +4,7 @@
 // Everything else (knowledge-base errors, fastify validation) goes on to the
 // channel layer's one error handler.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { KnowledgeError, type StoredEntry } from '../../knowledge/index.ts';
+import { KnowledgeError, fillMessage, type StoredEntry } from '../../knowledge/index.ts';
 import { CaseFileError } from '../../eval/index.ts';
 import { errorHandler } from '../errors.ts';
 import { entryView } from './views.ts';
@@ -37,8 +37,7 @@ export class AdminError extends Error {
 
   constructor(code: AdminErrorCode, args: (string | number)[] = [],
     options: { fields?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {}) {
-    let i = 0;
-    super(AdminErrorCodes[code].message.replace(/%s/g, () => String(args[i++] ?? '')), { cause: options.cause });
+    super(fillMessage(AdminErrorCodes[code].message, args), { cause: options.cause });
     this.name = 'AdminError';
     this.code = code;
     this.statusCode = AdminErrorCodes[code].status;

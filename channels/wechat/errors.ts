@@ -1,6 +1,7 @@
 // The WeChat channel's own failures, told apart by where they came from: our
 // configuration, a message we cannot read, WeChat's API answering an errcode, or
 // the network between us and WeChat.
+import { fillMessage } from '../../knowledge/index.ts';
 
 export const WechatErrorCodes = {
   WECHAT_CONFIG: 'invalid WeChat configuration: %s',
@@ -16,7 +17,7 @@ export class WechatError extends Error {
   readonly code: WechatErrorCode;
 
   constructor(code: WechatErrorCode, arg: string, options: { cause?: unknown } = {}) {
-    super(WechatErrorCodes[code].replace('%s', arg), options);
+    super(fillMessage(WechatErrorCodes[code], [arg]), options);
     this.name = 'WechatError';
     this.code = code;
   }
