@@ -56,30 +56,32 @@ const migrations: string[] = [
 
 export const SCHEMA_VERSION = migrations.length;
 
+// Each runs in one IMMEDIATE transaction, version check included: server processes
+// (WORKERS) or a CLI command starting beside a server must not apply a step twice.
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new KnowledgeError('SCHEMA_TOO_NEW', [current, SCHEMA_VERSION]);
-  }
-  for (let v = current; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new KnowledgeError('SCHEMA_TOO_NEW', [current, SCHEMA_VERSION]);
+    }
+    for (let v = current; v < SCHEMA_VERSION; v++) {
       db.exec(migrations[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 /** Lets other parts (dialogue logs, staff accounts) add their own numbered tables to the same file. */
 export function migrateNamed(db: Database.Database, name: string, steps: string[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS part_versions (part TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM part_versions WHERE part = ?').get(name) as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > steps.length) throw new KnowledgeError('SCHEMA_TOO_NEW', [`${name}@${current}`, steps.length]);
-  for (let v = current; v < steps.length; v++) {
-    db.transaction(() => {
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS part_versions (part TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+    const row = db.prepare('SELECT version FROM part_versions WHERE part = ?').get(name) as { version: number } | undefined;
+    const current = row?.version ?? 0;
+    if (current > steps.length) throw new KnowledgeError('SCHEMA_TOO_NEW', [`${name}@${current}`, steps.length]);
+    for (let v = current; v < steps.length; v++) {
       db.exec(steps[v]!);
       db.prepare('INSERT INTO part_versions (part, version) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET version = excluded.version')
         .run(name, v + 1);
-    })();
-  }
+    }
+  }).immediate();
 }

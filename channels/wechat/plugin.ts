@@ -11,12 +11,15 @@ import type { ChannelContext } from '../context.ts';
 import { ChannelError } from '../errors.ts';
 import { createWechatCipher, type WechatCipher } from './crypto.ts';
 import { createCustomerService, type CustomerService } from './customer-service.ts';
-import { Dedupe, TtlCache, messageKey } from './dedupe.ts';
+import { WechatState, messageKey, type ExchangeState } from './dedupe.ts';
 import { WechatError } from './errors.ts';
 import { menuAction } from './menu.ts';
 import { pickChoice, portalLink, renderReply } from './render.ts';
 import { verifyMessageSignature, verifyRequestSignature, wechatSignature } from './signature.ts';
 import { MalformedXml, encryptedReplyXml, parseWechatXml, textReplyXml } from './xml.ts';
+
+/** How often a retry looks whether another process has answered its message. */
+const PollMs = 50;
 
 /** How far a signed message's timestamp may be from our clock. */
 const MaxClockSkewSeconds = 300;
@@ -62,14 +65,6 @@ const Texts = {
   unknownMenu: '抱歉，这个菜单暂未开通。您可以直接输入想咨询的办事问题。',
   failed: '抱歉，系统暂时繁忙，请稍后再试，或拨打 12345 政务服务便民热线咨询。',
 };
-
-/** One message's answer, shared by WeChat's retries of it. */
-interface Exchange {
-  /** The text to send the citizen; null when nothing is to be said (unsubscribe, VIEW, …). */
-  answer: Promise<string | null>;
-  /** Once handed to the customer-service API, every later try answers "success" so nothing is sent twice. */
-  late: boolean;
-}
 
 interface CallbackQuery {
   signature: string;
@@ -134,9 +129,9 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
   const customerService: CustomerService | null = options.secret
     ? createCustomerService({ appId: options.appId!, secret: options.secret, baseUrl: settings.apiBaseUrl, timeoutMs: settings.apiTimeoutMs })
     : null;
-  const exchanges = new Dedupe<Exchange>({ maxEntries: 10_000, ttlMs: settings.dedupeTtlMs });
-  // The numbered options last shown to each session, so that a digit picks one.
-  const choices = new TtlCache<string[]>({ maxEntries: 10_000, ttlMs: 30 * 60_000 });
+  const state = new WechatState(ctx.store.db, { exchangeTtlMs: settings.dedupeTtlMs, choicesTtlMs: 30 * 60_000 });
+  // The answers this process is computing: a retry reaching it waits on the promise instead of polling.
+  const running = new Map<string, Promise<string | null>>();
   const deliveries = new Set<Promise<void>>();
   app.addHook('onClose', async () => { await Promise.allSettled([...deliveries]); });
 
@@ -149,14 +144,13 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
   /** Renders a reply for this session and remembers its numbered options. */
   const show = (session: string, reply: Reply): string => {
     const rendered = renderReply(reply, { moreLink: moreLink(reply) });
-    if (rendered.choices.length > 0) choices.set(session, rendered.choices);
-    else choices.delete(session);
+    state.setChoices(session, rendered.choices);
     return rendered.content;
   };
 
   const ask = async (openId: string, text: string, log: FastifyBaseLogger): Promise<string> => {
     const session = ctx.sessions.forUser('wechat', openId);
-    const picked = pickChoice(text, choices.get(session) ?? []);
+    const picked = pickChoice(text, state.choices(session));
     const reply = await ctx.turn({ session, channel: 'wechat', text: picked ?? text, user: openId }, log);
     return show(session, reply);
   };
@@ -167,7 +161,7 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
   };
 
   /** What to say to one message; null for events that take no answer. */
-  const answer = async (message: Record<string, string>, log: FastifyBaseLogger): Promise<string | null> => {
+  const answerMessage = async (message: Record<string, string>, log: FastifyBaseLogger): Promise<string | null> => {
     const openId = message['FromUserName']!;
     switch (message['MsgType']) {
       case 'text': {
@@ -199,8 +193,21 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
     }
   };
 
-  const deliverLater = (exchange: Exchange, openId: string, log: FastifyBaseLogger): void => {
-    const delivery = exchange.answer.then(async (content) => {
+  /** The message's state once answered or handed on, or when the budget is spent (then still pending). */
+  const settled = async (key: string, budgetMs: number): Promise<ExchangeState | undefined> => {
+    const deadline = performance.now() + budgetMs;
+    for (;;) {
+      const known = state.get(key);
+      const remaining = deadline - performance.now();
+      if (known?.state !== 'pending' || remaining <= 0) return known;
+      const mine = running.get(key);
+      // Another process is answering: look again shortly.
+      await (mine ? within(mine, remaining) : new Promise((done) => setTimeout(done, Math.min(PollMs, remaining))));
+    }
+  };
+
+  const deliverLater = (answer: Promise<string | null>, openId: string, log: FastifyBaseLogger): void => {
+    const delivery = answer.then(async (content) => {
       if (content === null) return;
       if (!customerService) {
         log.warn('wechat answer took longer than the reply budget and WECHAT_SECRET is not set: the answer was not delivered');
@@ -275,25 +282,21 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
     }
 
     const log = request.log;
-    const { value: exchange, first } = exchanges.run(messageKey(message), () => ({
-      answer: answer(message, log).catch((error: unknown) => {
+    const key = messageKey(message);
+    const first = state.claim(key);
+    if (first) {
+      const answer = answerMessage(message, log).catch((error: unknown) => {
         log.error({ err: error }, 'wechat turn failed');
         return Texts.failed;
-      }),
-      late: false,
-    }));
-    log.debug({ msgType: message['MsgType'], event: message['Event'], retry: !first, encrypted }, 'wechat message');
-    if (exchange.late) return reply.type('text/plain').send('success');
-    const outcome = await within(exchange.answer, settings.replyBudgetMs);
-    if (!outcome.done) {
-      // Answer "success" now so WeChat stops retrying, and send the answer when it is ready.
-      if (!exchange.late) {
-        exchange.late = true;
-        deliverLater(exchange, message['FromUserName']!, log);
-      }
-      return reply.type('text/plain').send('success');
+      });
+      running.set(key, answer);
+      void answer.then((content) => state.answered(key, content)).finally(() => running.delete(key));
     }
-    if (exchange.late || outcome.value === null) return reply.type('text/plain').send('success');
-    return sendXml(reply, message, outcome.value, encrypted);
+    log.debug({ msgType: message['MsgType'], event: message['Event'], retry: !first, encrypted }, 'wechat message');
+    const known = await settled(key, settings.replyBudgetMs);
+    if (known?.state === 'answered' && known.content !== null) return sendXml(reply, message, known.content, encrypted);
+    // Still unanswered: the first try answers "success" now so WeChat stops retrying, and sends the answer when ready.
+    if (known?.state === 'pending' && first && state.markLate(key)) deliverLater(running.get(key)!, message['FromUserName']!, log);
+    return reply.type('text/plain').send('success');
   });
 }
