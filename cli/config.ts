@@ -1,5 +1,6 @@
 // One configuration schema with defaults, read from the environment once at boot
 // and frozen; each part receives only its slice.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -7,6 +8,8 @@ import { Value } from '@sinclair/typebox/value';
 const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   host: Type.String({ default: '127.0.0.1' }),
+  /** Server processes sharing the port: one Node process runs turns on one core. */
+  workers: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   dataDir: Type.String({ default: './data' }),
   /** The address citizens reach the server at (QR codes, links in WeChat answers). */
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -24,7 +27,7 @@ const ConfigSchema = Type.Object({
 export type Config = Readonly<Static<typeof ConfigSchema>>;
 
 const envNames: Record<string, string> = {
-  '/port': 'PORT', '/host': 'HOST', '/dataDir': 'DATA_DIR', '/publicUrl': 'PUBLIC_URL (http(s)://…)', '/adminToken': 'ADMIN_TOKEN',
+  '/port': 'PORT', '/host': 'HOST', '/workers': 'WORKERS (a number of processes, or "auto")', '/dataDir': 'DATA_DIR', '/publicUrl': 'PUBLIC_URL (http(s)://…)', '/adminToken': 'ADMIN_TOKEN',
   '/wechat/token': 'WECHAT_TOKEN', '/wechat/appId': 'WECHAT_APPID', '/wechat/secret': 'WECHAT_SECRET', '/wechat/aesKey': 'WECHAT_AES_KEY (43 characters)',
   '/embedModelDir': 'EMBED_MODEL_DIR', '/logLevel': 'LOG_LEVEL',
 };
@@ -38,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const raw = {
     port: env.PORT ? Number(env.PORT) : undefined,
     host: optional(env.HOST),
+    workers: env.WORKERS === 'auto' ? availableParallelism() : optional(env.WORKERS) === undefined ? undefined : Number(env.WORKERS),
     dataDir: optional(env.DATA_DIR),
     publicUrl: optional(env.PUBLIC_URL),
     adminToken: optional(env.ADMIN_TOKEN),

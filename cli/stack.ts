@@ -50,11 +50,15 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-/** The stack a server or `banshi chat` runs on: SQLite and the index under DATA_DIR. */
-export function stackOptionsFor(config: { dataDir: string; embedModelDir?: string | undefined }, dbFile?: string): StackOptions {
+/**
+ * The stack a server or `banshi chat` runs on: SQLite and the index under DATA_DIR.
+ * Server workers after the first (`slot`) persist their index in a directory of
+ * their own: each writes its index as it stands, and two writers would mix files.
+ */
+export function stackOptionsFor(config: { dataDir: string; embedModelDir?: string | undefined }, dbFile?: string, slot = 1): StackOptions {
   return {
     dbFile: dbFile ?? join(config.dataDir, 'banshi.db'),
-    indexDir: join(config.dataDir, 'index'),
+    indexDir: slot > 1 ? join(config.dataDir, 'index', `worker-${slot}`) : join(config.dataDir, 'index'),
     seedDemo: dbFile === undefined,
     ...(config.embedModelDir ? { embedModelDir: config.embedModelDir } : {}),
   };
