@@ -10,7 +10,8 @@ Usage:
   banshi kb stats [--db FILE] [--json]
   banshi chat [--db FILE]                        talk to the bot in the terminal
   banshi eval --cases FILE … [--import F:PATH …] [--db FILE] [--json OUT] [--html OUT]
-  banshi bench [--kb demo|shared|synthetic-100k …] [--channels [--seconds N]] [--json OUT]
+  banshi bench [--kb demo|shared|synthetic-100k …] [--json OUT]
+               [--channels [--seconds N] [--sessions 1,50,200] [--workers N] [--rate TURNS_PER_S]]
                                                  retrieval and channel benchmarks
 `;
 

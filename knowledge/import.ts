@@ -37,6 +37,6 @@ export function importParsed(store: KnowledgeStore, parsed: ParsedSource, actor:
       firstSeen.set(id as string, record.location);
       outcomes[store.importEntry(record.entry, actor)]++;
     }
-  })();
+  }).immediate();
   return { ...report, ...outcomes };
 }

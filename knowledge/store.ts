@@ -209,7 +209,7 @@ export class KnowledgeStore {
         else removed.push(row.id);
       }
       return { revision: this.revision(), upserted, removed };
-    })();
+    }).immediate();
   }
 
   create(candidate: unknown, options: SaveOptions): StoredEntry {
@@ -226,7 +226,7 @@ export class KnowledgeStore {
       this.insertVersion(entry, 1, status, at, options.actor);
       this.audit(options.actor, 'create', entry.id, 1, null, entry, at);
       return this.getLatest(entry.id)!;
-    })();
+    }).immediate();
   }
 
   /** Saves new content as the next version: published at once, or as a draft beside the live one. */
@@ -243,7 +243,7 @@ export class KnowledgeStore {
       this.touch(id, version, status === 'published' ? version : row.published_version, row.deleted_at, at, options.actor, entry);
       this.audit(options.actor, status === 'published' ? 'update' : 'save_draft', id, version, before, entry, at);
       return this.getLatest(id)!;
-    })();
+    }).immediate();
   }
 
   /** Makes the pending draft the live version. */
@@ -260,7 +260,7 @@ export class KnowledgeStore {
       this.touch(id, version, version, row.deleted_at, at, options.actor, entry);
       this.audit(options.actor, 'publish', id, version, before, entry, at);
       return this.getLatest(id)!;
-    })();
+    }).immediate();
   }
 
   /** Publishes an earlier version's content again as the newest version. */
@@ -292,7 +292,7 @@ export class KnowledgeStore {
       if (latest.hash === contentHash(entry)) return 'unchanged';
       this.update(entry.id, entry, { actor, status: 'published' });
       return 'updated';
-    })();
+    }).immediate();
   }
 
   history(id: string): VersionInfo[] {
@@ -342,7 +342,7 @@ export class KnowledgeStore {
       this.audit(options.actor, deleted ? 'delete' : 'restore', id, version,
         deleted ? content : null, deleted ? null : content, at);
       return this.getLatest(id)!;
-    })();
+    }).immediate();
   }
 
   private row(id: string): EntryRow | undefined {

@@ -26,6 +26,8 @@ export class SqliteStorage implements Storage {
     const current = statement(this.db, 'SELECT etag FROM bot_storage WHERE key = ?');
     const upsert = statement(this.db, `INSERT INTO bot_storage (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
       ON CONFLICT (key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`);
+    // IMMEDIATE: a read-then-write transaction started as a reader gets SQLITE_BUSY, without waiting,
+    // when another server process (WORKERS) wrote in between; taking the write lock first waits instead.
     this.db.transaction(() => {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...data } = item as { eTag?: string } & Record<string, unknown>;
@@ -36,11 +38,11 @@ export class SqliteStorage implements Storage {
         }
         upsert.run(key, JSON.stringify(data), new Date().toISOString());
       }
-    })();
+    }).immediate();
   }
 
   async delete(keys: string[]): Promise<void> {
     const del = statement(this.db, 'DELETE FROM bot_storage WHERE key = ?');
-    this.db.transaction(() => { for (const key of keys) del.run(key); })();
+    this.db.transaction(() => { for (const key of keys) del.run(key); }).immediate();
   }
 }

@@ -153,7 +153,7 @@ export class StaffAccounts {
       this.db.prepare(`INSERT INTO staff_users (username, role, password, disabled, created_at, created_by, updated_at, updated_by)
         VALUES (?, ?, ?, 0, ?, ?, ?, ?)`).run(username, role, hash, at, actor, at, actor);
       this.log(actor, 'user.create', username, `role=${role}`);
-    })();
+    }).immediate();
     return this.get(username)!;
   }
 
@@ -180,7 +180,7 @@ export class StaffAccounts {
         disabled !== (row.disabled === 1) ? `disabled=${disabled}` : '',
       ].filter(Boolean).join(' ');
       this.log(actor, 'user.update', row.username, detail || null);
-    })();
+    }).immediate();
     return this.get(row.username)!;
   }
 
@@ -196,7 +196,7 @@ export class StaffAccounts {
         .run(tokenDigest(token), user.username, now.toISOString(), expiresAt);
       this.db.prepare('UPDATE staff_users SET last_login_at = ? WHERE username = ?').run(now.toISOString(), user.username);
       this.log(user.username, 'login', user.username, `ip=${ip}`);
-    })();
+    }).immediate();
     return { token, expiresAt, user: this.get(user.username)! };
   }
 

@@ -183,7 +183,7 @@ export class Inbox {
       const mark = this.db.prepare(`INSERT INTO inbox_resolved_texts (text_key, cluster_key, resolved_at) VALUES (?, ?, ?)
         ON CONFLICT (text_key) DO UPDATE SET cluster_key = excluded.cluster_key, resolved_at = excluded.resolved_at`);
       for (const key of keys) mark.run(key, cluster.id, at);
-    })();
+    }).immediate();
   }
 
   resolutions(limit = 100): { clusterId: string; action: string; entryId: string | null; texts: string[]; resolvedBy: string; resolvedAt: string }[] {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../../test/harness.ts';
 import type { Stack } from '../stack.ts';
-import { Transports, measureBotTurns, parseSeconds, runChannelStep } from './bench-channels.ts';
+import { Transports, measureBotTurns, parseRate, parseSeconds, parseSessions, parseWorkers, runChannelStep } from './bench-channels.ts';
 
 let app: FastifyInstance;
 let stack: Stack;
@@ -37,6 +37,15 @@ describe('channel benchmark harness', () => {
     });
   }
 
+  it('paces an open loop: the sessions together ask at the offered rate, not as fast as they are answered', async () => {
+    const step = await runChannelStep({ baseUrl, transport: 'ws', sessions: 4, seconds: 1.5, warmupSeconds: 0.3, rate: 20 });
+    expect(step.offeredRate).toBe(20);
+    expect(step.errors).toBe(0);
+    // 20 a second for 1.5 s: about 30 turns, where a closed loop on this server answers hundreds.
+    expect(step.turns).toBeGreaterThanOrEqual(25);
+    expect(step.turns).toBeLessThanOrEqual(31);
+  });
+
   it('counts a server that is not there as errors, and stops', async () => {
     // A port nobody listens on: every session gives up after a few refused turns.
     const probe = createServer();
@@ -59,5 +68,17 @@ describe('channel benchmark harness', () => {
     expect(parseSeconds('2.5')).toBe(2.5);
     expect(() => parseSeconds('0')).toThrow(/--seconds/);
     expect(() => parseSeconds('ten')).toThrow(/--seconds/);
+  });
+
+  it('reads --rate, --sessions and --workers', () => {
+    expect(parseRate(undefined)).toBeUndefined();
+    expect(parseRate('1000')).toBe(1000);
+    expect(() => parseRate('-5')).toThrow(/--rate/);
+    expect(parseSessions(undefined)).toEqual([1, 50, 200]);
+    expect(parseSessions('200, 400')).toEqual([200, 400]);
+    expect(() => parseSessions('50,x')).toThrow(/--sessions/);
+    expect(parseWorkers(undefined)).toBe(1);
+    expect(parseWorkers('2')).toBe(2);
+    expect(() => parseWorkers('1.5')).toThrow(/--workers/);
   });
 });

@@ -1,9 +1,14 @@
-// `banshi bench --channels`: closed-loop load on POST /api/chat and GET /ws over
-// loopback at several session counts, and the bot's own turn time in the server
-// process, so that transport overhead can be told apart from dialogue cost.
-// The server runs in a child process (`bench --serve-for-bench DBFILE`): the load
-// generator must not share its event loop.
+// `banshi bench --channels`: load on POST /api/chat and GET /ws over loopback at
+// several session counts, and the bot's own turn time in the server process, so
+// that transport overhead can be told apart from dialogue cost. Closed loop by
+// default (each session asks again as soon as it is answered: the most a server
+// carries); `--rate R` is an open loop instead (the sessions together ask R
+// questions a second on a fixed schedule, and a turn's time counts from when it
+// was due, so a server falling behind shows as latency, not as fewer requests).
+// The server runs in a child process (`bench --serve-for-bench DBFILE`), with
+// `--workers N` as a cluster of N: the load generator must not share its event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import cluster, { type Worker } from 'node:cluster';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +22,7 @@ import { buildApp } from '../../channels/index.ts';
 import { percentile } from '../../eval/index.ts';
 import { UsageError } from '../args.ts';
 import { openStack } from '../stack.ts';
+import { forkWorkers, stopWorkers, workerSlot } from '../workers.ts';
 
 /**
  * What citizens ask the demo knowledge base: openers with their follow-ups, so a
@@ -46,6 +52,8 @@ export interface LatencyMs {
 export interface ChannelStep {
   transport: Transport;
   sessions: number;
+  /** Open loop: the turns per second the sessions were scheduled to ask, together. */
+  offeredRate?: number;
   /** Turns sent and answered inside the measured window. */
   turns: number;
   turnsPerSecond: number;
@@ -78,6 +86,8 @@ export interface StepOptions {
   warmupSeconds: number;
   /** A turn slower than this is an error (and ends the wait for it). */
   turnTimeoutMs?: number;
+  /** Open loop at this many turns per second in all; closed loop without it. */
+  rate?: number;
   /** The server's cumulative CPU time and event-loop use, when it runs elsewhere. */
   serverProbe?: () => Promise<ServerSample | undefined>;
 }
@@ -88,6 +98,32 @@ export function parseSeconds(value: string | undefined): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError(`--seconds must be a number of seconds in (0, 600], not "${value}"`);
   return seconds;
+}
+
+/** `--rate R`: open-loop turns per second over all sessions. */
+export function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 100_000) throw new UsageError(`--rate must be turns per second in (0, 100000], not "${value}"`);
+  return rate;
+}
+
+/** `--sessions 1,50,200`: the session counts to step through. */
+export function parseSessions(value: string | undefined): number[] {
+  if (value === undefined) return [1, 50, 200];
+  const counts = value.split(',').map((v) => Number(v.trim()));
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000)) {
+    throw new UsageError(`--sessions must be session counts from 1 to 10000, separated by commas, not "${value}"`);
+  }
+  return counts;
+}
+
+/** `--workers N`: server processes (1 unless told). */
+export function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${value}"`);
+  return workers;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -112,6 +148,23 @@ class Window {
   }
   failed(started: number): void {
     if (started >= this.opensAt && started < this.closesAt) this.errors += 1;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** When a session's turns are due: at once when the last is answered (closed loop), or every `interval` ms (open loop). */
+class Schedule {
+  constructor(private readonly interval: number | undefined, private next: number) {}
+
+  /** Waits until the next turn is due and returns when it was due: a late turn's latency includes its wait. */
+  async due(): Promise<number> {
+    if (this.interval === undefined) return performance.now();
+    const at = this.next;
+    this.next += this.interval;
+    const wait = at - performance.now();
+    if (wait > 0) await sleep(wait);
+    return at;
   }
 }
 
@@ -145,12 +198,13 @@ function postChat(url: URL, agent: Agent, payload: string, timeoutMs: number): P
 }
 
 /** One HTTP session: the first turn gets the server-issued id, later turns send it back. */
-async function httpSession(url: URL, agent: Agent, first: number, window: Window, timeoutMs: number): Promise<void> {
+async function httpSession(url: URL, agent: Agent, first: number, window: Window, schedule: Schedule, timeoutMs: number): Promise<void> {
   let session: string | undefined;
   let failures = 0;
   for (let i = first; window.running() && failures < MaxConsecutiveErrors; i += 1) {
     const text = BenchQuestions[i % BenchQuestions.length]!;
-    const started = performance.now();
+    const started = await schedule.due();
+    if (!window.running()) break;
     try {
       const body = await postChat(url, agent, JSON.stringify(session ? { session, text } : { text }), timeoutMs);
       if (typeof body.session !== 'string' || typeof body.reply !== 'object') throw new Error('not a chat answer');
@@ -216,10 +270,11 @@ class WsSession {
   close(): void { this.socket.close(); }
 }
 
-async function wsSession(client: WsSession, first: number, window: Window, timeoutMs: number): Promise<void> {
+async function wsSession(client: WsSession, first: number, window: Window, schedule: Schedule, timeoutMs: number): Promise<void> {
   let failures = 0;
   for (let i = first; window.running() && failures < MaxConsecutiveErrors; i += 1) {
-    const started = performance.now();
+    const started = await schedule.due();
+    if (!window.running()) break;
     try {
       await client.turn(BenchQuestions[i % BenchQuestions.length]!, timeoutMs);
       window.ok(started, performance.now());
@@ -245,7 +300,7 @@ async function openAll(baseUrl: string, sessions: number, timeoutMs: number): Pr
 /** Where session n starts in the question list: spread out so sessions do not ask in lockstep. */
 const firstQuestion = (n: number): number => (n * 7) % BenchQuestions.length;
 
-/** One step: `sessions` closed-loop sessions for warm-up plus `seconds`, then stop. */
+/** One step: `sessions` sessions for warm-up plus `seconds`, then stop. */
 export async function runChannelStep(options: StepOptions): Promise<ChannelStep> {
   const timeoutMs = options.turnTimeoutMs ?? 10_000;
   const sockets = options.transport === 'ws' ? await openAll(options.baseUrl, options.sessions, timeoutMs) : [];
@@ -254,9 +309,13 @@ export async function runChannelStep(options: StepOptions): Promise<ChannelStep>
   const chatUrl = new URL('/api/chat', options.baseUrl);
   const opensAt = performance.now() + options.warmupSeconds * 1000;
   const window = new Window(opensAt, opensAt + options.seconds * 1000);
+  // Open loop: each session asks every sessions/rate seconds, the sessions spread evenly over that interval.
+  const interval = options.rate ? (options.sessions / options.rate) * 1000 : undefined;
+  const begun = performance.now();
+  const schedule = (n: number): Schedule => new Schedule(interval, begun + (interval ?? 0) * (n / options.sessions));
   const sessions = Array.from({ length: options.sessions }, (_, n) => (options.transport === 'ws'
-    ? wsSession(sockets[n]!, firstQuestion(n), window, timeoutMs)
-    : httpSession(chatUrl, agent, firstQuestion(n), window, timeoutMs)));
+    ? wsSession(sockets[n]!, firstQuestion(n), window, schedule(n), timeoutMs)
+    : httpSession(chatUrl, agent, firstQuestion(n), window, schedule(n), timeoutMs)));
 
   // CPU is read at the window's edges, while the sessions keep running.
   const at = (time: number): Promise<void> => new Promise((done) => setTimeout(done, Math.max(0, time - performance.now())));
@@ -277,6 +336,7 @@ export async function runChannelStep(options: StepOptions): Promise<ChannelStep>
   return {
     transport: options.transport,
     sessions: options.sessions,
+    ...(options.rate ? { offeredRate: options.rate } : {}),
     turns: window.latencies.length,
     turnsPerSecond: round2(window.latencies.length / options.seconds),
     latencyMs: { p50: round2(percentile(window.latencies, 50)), p99: round2(percentile(window.latencies, 99)) },
@@ -312,31 +372,76 @@ export async function measureBotTurns(bot: Bot, options: { seconds: number; warm
   return { turns: latencies.length, ms: { p50: round2(percentile(latencies, 50)), p99: round2(percentile(latencies, 99)), mean: round2(mean) } };
 }
 
-/** Messages between the bench and its server child. */
-type FromServer = { type: 'ready'; port: number; bot: BotTurnStats } | ({ type: 'sample' } & ServerSample);
+/** Messages between the bench and its server child (and between a clustered child and its workers). */
+type FromServer = { type: 'ready'; port: number; bot?: BotTurnStats } | ({ type: 'sample' } & ServerSample) | { type: 'no-sample' };
 type ToServer = { type: 'sample' };
+
+const sampleSelf = (): FromServer => ({ type: 'sample', cpuMicros: cpuMicros(), loop: performance.eventLoopUtilization() });
 
 /**
  * The child: the demo stack on a temporary database, measured in-process first
  * (nothing else runs then), then served on loopback until the parent disconnects.
+ * With `workers` > 1 the child is a cluster primary: each worker runs this
+ * (the first measures the bot), and the primary answers for them all.
  */
-export async function serveForBench(dbFile: string, botSeconds = 5): Promise<number> {
+export async function serveForBench(dbFile: string, workers = 1, botSeconds = 5): Promise<number> {
+  if (!process.send) throw new Error('--serve-for-bench is started by `banshi bench --channels`, with an IPC channel');
+  if (workers > 1 && cluster.isPrimary) return primaryForBench(workers);
   const stack = await openStack({ dbFile, seedDemo: true });
-  const bot = await measureBotTurns(stack.bot, { seconds: botSeconds, warmupSeconds: 1 });
+  const bot = workerSlot() === 1 ? await measureBotTurns(stack.bot, { seconds: botSeconds, warmupSeconds: 1 }) : undefined;
   const app = await buildApp({ logLevel: 'warn', rateLimitPerMinute: 0 }, stack);
   app.addHook('onClose', async () => { await stack.close(); });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   process.stdout.write(`bench server: http://127.0.0.1:${port} (pid ${process.pid})\n`);
-  if (!process.send) throw new Error('--serve-for-bench is started by `banshi bench --channels`, with an IPC channel');
   const send = (message: FromServer): void => { process.send?.(message); };
   process.on('message', (message: unknown) => {
-    if ((message as ToServer | undefined)?.type === 'sample') send({ type: 'sample', cpuMicros: cpuMicros(), loop: performance.eventLoopUtilization() });
+    if ((message as ToServer | undefined)?.type === 'sample') send(sampleSelf());
   });
-  send({ type: 'ready', port, bot });
+  send({ type: 'ready', port, ...(bot ? { bot } : {}) });
   // The parent going away, however it ends, ends the server.
   await new Promise<void>((done) => process.once('disconnect', done));
   await app.close();
+  return 0;
+}
+
+/** One worker's CPU and event-loop figures; undefined once it is gone. */
+function sampleWorker(worker: Worker): Promise<ServerSample | undefined> {
+  return new Promise((resolve) => {
+    if (!worker.isConnected()) { resolve(undefined); return; }
+    const onMessage = (message: FromServer): void => {
+      if (message.type !== 'sample') return;
+      worker.off('message', onMessage);
+      resolve({ cpuMicros: message.cpuMicros, loop: message.loop });
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', () => resolve(undefined));
+    worker.send({ type: 'sample' } satisfies ToServer);
+  });
+}
+
+/** A clustered bench server: the workers' CPU summed, their event loops' busy share pooled. */
+async function primaryForBench(count: number): Promise<number> {
+  const started = await forkWorkers(count);
+  const workers = started.map((w) => w.worker);
+  process.on('message', (message: unknown) => {
+    if ((message as ToServer | undefined)?.type !== 'sample') return;
+    void Promise.all(workers.map(sampleWorker)).then((answers) => {
+      // A worker that died takes its CPU figures with it: no figures rather than wrong ones.
+      const samples = answers.filter((a): a is ServerSample => a !== undefined);
+      if (samples.length < workers.length) { process.send?.({ type: 'no-sample' } satisfies FromServer); return; }
+      const idle = samples.reduce((sum, s) => sum + s.loop.idle, 0);
+      const active = samples.reduce((sum, s) => sum + s.loop.active, 0);
+      process.send?.({
+        type: 'sample', cpuMicros: samples.reduce((sum, s) => sum + s.cpuMicros, 0),
+        loop: { idle, active, utilization: active / Math.max(idle + active, 1e-9) },
+      } satisfies FromServer);
+    });
+  });
+  const first = started[0]!.ready as Extract<FromServer, { type: 'ready' }>;
+  process.send?.({ type: 'ready', port: first.port, ...(first.bot ? { bot: first.bot } : {}) } satisfies FromServer);
+  await new Promise<void>((done) => process.once('disconnect', done));
+  await stopWorkers();
   return 0;
 }
 
@@ -348,10 +453,10 @@ interface BenchServer {
   stop(): Promise<void>;
 }
 
-async function startServer(dbFile: string, startTimeoutMs = 120_000): Promise<BenchServer> {
+async function startServer(dbFile: string, workers: number, startTimeoutMs = 180_000): Promise<BenchServer> {
   const bin = fileURLToPath(new URL('../../bin/banshi.js', import.meta.url));
   // The child's stdout (its address, any warnings) goes to our stderr, off the table.
-  const child: ChildProcess = spawn(process.execPath, [bin, 'bench', '--serve-for-bench', dbFile], {
+  const child: ChildProcess = spawn(process.execPath, [bin, 'bench', '--serve-for-bench', dbFile, '--workers', String(workers)], {
     stdio: ['ignore', process.stderr, 'inherit', 'ipc'], env: process.env,
   });
   const waiters: ((sample: ServerSample | undefined) => void)[] = [];
@@ -364,8 +469,13 @@ async function startServer(dbFile: string, startTimeoutMs = 120_000): Promise<Be
     const timer = setTimeout(() => reject(new Error('the bench server did not start in time')), startTimeoutMs);
     child.on('message', (raw) => {
       const message = raw as FromServer;
-      if (message.type === 'ready') { clearTimeout(timer); resolve(message); }
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        if (message.bot) resolve({ port: message.port, bot: message.bot });
+        else reject(new Error('the bench server did not measure the bot'));
+      }
       if (message.type === 'sample') waiters.shift()?.({ cpuMicros: message.cpuMicros, loop: message.loop });
+      if (message.type === 'no-sample') waiters.shift()?.(undefined);
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the bench server exited with ${code}`)); });
   }).catch((error: unknown) => { child.kill('SIGKILL'); throw error; });
@@ -389,6 +499,10 @@ async function startServer(dbFile: string, startTimeoutMs = 120_000): Promise<Be
 
 export interface ChannelBenchOptions {
   seconds: number;
+  /** Server processes. */
+  workers: number;
+  /** Open loop at this many turns per second; closed loop without it. */
+  rate?: number | undefined;
   warmupSeconds: number;
   sessions: readonly number[];
   transports: readonly Transport[];
@@ -397,6 +511,7 @@ export interface ChannelBenchOptions {
 }
 
 export interface ChannelBenchResult {
+  workers: number;
   channels: ChannelStep[];
   botTurn: BotTurnStats;
 }
@@ -419,8 +534,10 @@ export async function benchChannels(options: ChannelBenchOptions): Promise<Chann
   const dir = await mkdtemp(join(tmpdir(), 'banshi-bench-'));
   let server: BenchServer | undefined;
   try {
-    server = await startServer(join(dir, 'bench.db'));
+    server = await startServer(join(dir, 'bench.db'), options.workers);
     const { bot } = server;
+    options.out(`server: ${options.workers} worker process${options.workers > 1 ? 'es' : ''}; `
+      + (options.rate ? `open loop, the sessions together asking ${options.rate} questions a second` : 'closed loop, each session asking again when answered'));
     // On a shared machine the cores are not all ours; say how busy it was.
     options.out(`load average before the steps: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     options.out(`bot.handleMessage in the server process, one turn at a time: ${bot.turns} turns, `
@@ -432,12 +549,13 @@ export async function benchChannels(options: ChannelBenchOptions): Promise<Chann
       for (const sessions of options.sessions) {
         const step = await runChannelStep({
           baseUrl: server.baseUrl, transport, sessions, seconds: options.seconds, warmupSeconds: options.warmupSeconds, serverProbe: server.sample,
+          ...(options.rate ? { rate: options.rate } : {}),
         });
         channels.push(step);
         options.out(row(step));
       }
     }
-    return { channels, botTurn: bot };
+    return { workers: options.workers, channels, botTurn: bot };
   } finally {
     await server?.stop();
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { DemoFiles, parseSource, type Entry, type ImportFormat } from '../../kno
 import { benchRetrieval, createAnalyzer, syntheticEntries } from '../../retrieval/index.ts';
 import { UsageError, oneOf, parse } from '../args.ts';
 import { loadConfig } from '../config.ts';
-import { Transports, benchChannels, parseSeconds, serveForBench } from './bench-channels.ts';
+import { Transports, benchChannels, parseRate, parseSeconds, parseSessions, parseWorkers, serveForBench } from './bench-channels.ts';
 
 const KnowledgeBases = ['demo', 'shared', 'synthetic-100k'] as const;
 type KnowledgeBase = (typeof KnowledgeBases)[number];
@@ -53,9 +53,11 @@ async function runOne(kb: KnowledgeBase, engine: 'builtin' | 'transformers'): Pr
 export async function bench(args: string[]): Promise<number> {
   const { values } = parse(args, {
     json: { type: 'string' }, kb: { type: 'string', multiple: true }, one: { type: 'string' }, engine: { type: 'string' },
-    channels: { type: 'boolean' }, seconds: { type: 'string' }, 'serve-for-bench': { type: 'string' },
+    channels: { type: 'boolean' }, seconds: { type: 'string' }, rate: { type: 'string' }, workers: { type: 'string' }, sessions: { type: 'string' },
+    'serve-for-bench': { type: 'string' },
   });
-  if (values['serve-for-bench']) return serveForBench(resolve(values['serve-for-bench']));
+  const workers = parseWorkers(values.workers);
+  if (values['serve-for-bench']) return serveForBench(resolve(values['serve-for-bench']), workers);
   if (values.one) {
     const run = await runOne(oneOf(values.one, KnowledgeBases, '--one'), oneOf(values.engine ?? 'builtin', ['builtin', 'transformers'] as const, '--engine'));
     process.stdout.write(`${JSON.stringify(run)}\n`);
@@ -80,7 +82,10 @@ export async function bench(args: string[]): Promise<number> {
     }
   }
   const channels = values.channels
-    ? await benchChannels({ seconds, warmupSeconds: Math.min(2, seconds), sessions: [1, 50, 200], transports: Transports, out: (line) => process.stdout.write(`${line}\n`) })
+    ? await benchChannels({
+      seconds, warmupSeconds: Math.min(2, seconds), sessions: parseSessions(values.sessions), transports: Transports, workers, rate: parseRate(values.rate),
+      out: (line) => process.stdout.write(`${line}\n`),
+    })
     : undefined;
   if (values.json) {
     await writeFile(resolve(values.json), `${JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...(retrieval ? { runs } : {}), ...channels }, null, 2)}\n`);
