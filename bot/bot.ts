@@ -1,7 +1,7 @@
 // The bot: the one door every channel and the eval suite use. Botkit runs the
 // turn; the dialogue decides the reply; the turn log keeps a masked record.
 import type { Db } from '../knowledge/index.ts';
-import { foldTerm, toTraditional, type Retriever } from '../retrieval/index.ts';
+import { detectScript, foldTerm, toTraditional, type Retriever } from '../retrieval/index.ts';
 import { Dialogue, initialState, type DialogueState, type TurnEffects } from './dialogue.ts';
 import type { Incoming, Reply } from './reply.ts';
 import { createBotkitRuntime } from './runtime/botkit-runtime.ts';
@@ -26,6 +26,15 @@ function plainText(text: string): string {
   return foldTerm(text).replace(/[\p{P}\p{S}]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** plainText of the text a turn is about: asked for up to three times per turn (interrupt test, dialogue, log). */
+function lastPlainText(): (text: string) => string {
+  let last = { text: '', plain: '' };
+  return (text) => {
+    if (text !== last.text) last = { text, plain: plainText(text) };
+    return last.plain;
+  };
+}
+
 /** Replies follow the user's script: every string in the reply is converted. */
 function inScript<T>(value: T, traditional: boolean): T {
   if (!traditional) return value;
@@ -41,11 +50,12 @@ function inScript<T>(value: T, traditional: boolean): T {
 export function createBot(deps: BotDeps): Bot {
   const turnLog = new TurnLog(deps.db);
   const dialogue = new Dialogue({ retriever: deps.retriever });
+  const plain = lastPlainText();
   const runtime = createBotkitRuntime<DialogueState, { reply: Reply; effects: TurnEffects }>(deps.db, {
     initialState,
-    isInterrupt: (text) => dialogue.isInterrupt(plainText(text)),
-    interrupt: async (io) => { io.reply(dialogue.interrupt(io.state, { text: io.text, plain: plainText(io.text) })); },
-    message: async (io) => { io.reply(await dialogue.respond(io.state, { text: io.text, plain: plainText(io.text) })); },
+    isInterrupt: (text) => dialogue.isInterrupt(plain(text)),
+    interrupt: async (io) => { io.reply(dialogue.interrupt(io.state, { text: io.text, plain: plain(io.text) })); },
+    message: async (io) => { io.reply(await dialogue.respond(io.state, { text: io.text, plain: plain(io.text) })); },
   });
 
   const record = (incoming: Incoming, effects: TurnEffects): void => {
@@ -65,14 +75,14 @@ export function createBot(deps: BotDeps): Bot {
     async handleMessage(incoming) {
       const started = performance.now();
       const text = incoming.text.trim();
-      const traditional = deps.retriever.analyze(text).normalized.script === 'traditional';
+      const traditional = detectScript(text) === 'traditional';
       const { reply, effects } = await runtime.processTurn({
         session: incoming.session, channel: incoming.channel, user: incoming.user ?? incoming.session, text,
       });
       record(incoming, effects);
       const shown = inScript(reply, traditional);
       turnLog.turn({
-        channel: incoming.channel, session: incoming.session, text, normalized: plainText(text), reply: shown,
+        channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
         latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
       });
       return shown;

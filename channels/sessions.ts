@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { migrateNamed, statement, type Db } from '../knowledge/index.ts';
 
+const LastSeenPrecisionMs = 60_000;
+
 export class Sessions {
   private readonly db: Db;
 
@@ -16,12 +18,19 @@ export class Sessions {
 
   /** The client's session when we issued it for this channel, else a new one. */
   resolve(claimed: string | undefined, channel: string): string {
-    const now = new Date().toISOString();
+    const now = new Date();
     if (claimed) {
-      const touched = statement(this.db, 'UPDATE sessions SET last_seen = ? WHERE id = ? AND channel = ?').run(now, claimed, channel);
-      if (touched.changes === 1) return claimed;
+      const known = statement(this.db, 'SELECT last_seen AS lastSeen FROM sessions WHERE id = ? AND channel = ?')
+        .get(claimed, channel) as { lastSeen: string } | undefined;
+      if (known) {
+        // To the minute is enough, and spares most turns a write (writes queue up across server processes).
+        if (now.getTime() - Date.parse(known.lastSeen) >= LastSeenPrecisionMs) {
+          statement(this.db, 'UPDATE sessions SET last_seen = ? WHERE id = ?').run(now.toISOString(), claimed);
+        }
+        return claimed;
+      }
     }
-    return this.issue(channel, now);
+    return this.issue(channel, now.toISOString());
   }
 
   /** A stable session for a channel user id (WeChat OpenID), derived server-side. */
