@@ -2,7 +2,10 @@
 // themselves and picks the dialogue's thresholds on a held-back half. eval/cases/
 // is never read: it stays the held-out measure of the product.
 //
-//   npx tsx scripts/calibrate.ts [--out retrieval/calibration.json] [--seed 20240611]
+//   npx tsx scripts/calibrate.ts [--out retrieval/calibration.json] [--seed 20240611] [--ranking]
+//
+// --ranking also asks every query of each stage alone and prints top-1, top-3 and
+// MRR per index and stage: the way to compare retrieval variants without eval/cases.
 //
 // The calibration set, one retriever per knowledge base (as one installation
 // holds one), default retriever settings (as cli/stack.ts builds them):
@@ -34,7 +37,7 @@ import {
 import {
   confidenceOf, ConfidenceFeatureNames, createAnalyzer, seededRandom, createRetriever, fitCalibration, HandSetCalibration,
   memorySource, readCalibrationFile, type Calibration, type CalibrationSample, type ConfidenceFeatures, type RetrievalResult,
-  type Retriever,
+  type Analyzer, type Retriever,
 } from '../retrieval/index.ts';
 import { sharedDataPath } from '../test/shared-data.ts';
 
@@ -65,7 +68,12 @@ interface Outcome {
   candidates: CandidateFeatures;
   /** The top entry, for the dump. */
   top: string | null;
+  /** 1-based rank of the first right entry per stage set (0: not among the candidates), with --ranking. */
+  ranks?: Record<StageSet, number>;
 }
+
+const StageSets = ['bm25', 'dense', 'hybrid'] as const;
+type StageSet = (typeof StageSets)[number];
 
 // ---------------------------------------------------------------------------
 // Deterministic randomness and splitting
@@ -235,6 +243,25 @@ function tpeKb(entries: Entry[], random: () => number, limit: number, key: (q: s
   return { entries, probes };
 }
 
+/**
+ * Ranking only, never fitted: half of an entry's title words, shuffled, in a frame,
+ * as a citizen who remembers only the gist types them. Any variant of a Guangdong
+ * matter and any copy of a Taipei question is right.
+ */
+function gistProbes(analyzer: Analyzer, entries: Entry[], index: KbName, random: () => number, limit: number): Probe[] {
+  const keyOf = (e: Entry): string => (e.kind === 'matter' ? e.baseName || e.name : analyzer.normalize(e.question).text);
+  const family = new Map<string, string[]>();
+  for (const e of entries) family.set(keyOf(e), [...family.get(keyOf(e)) ?? [], e.id]);
+  return shuffled(entries, random).slice(0, limit).flatMap((e): Probe[] => {
+    const words = analyzer.tokens(analyzer.normalize(entryTitle(e)).text).filter((w) => [...w].length > 1);
+    if (words.length < 2) return [];
+    const kept = shuffled(words, random).slice(0, Math.ceil(words.length / 2)).join('');
+    return [{ kind: `${index}-gist`, index, group: keyOf(e), text: pick(NameFrames, random).replace('{}', kept), expected: new Set(family.get(keyOf(e))) }];
+  });
+}
+
+const isGist = (probe: Probe): boolean => probe.kind.endsWith('-gist');
+
 // ---------------------------------------------------------------------------
 // Running the probes
 
@@ -270,7 +297,7 @@ function candidateFeatures(retriever: Retriever, result: RetrievalResult): Candi
   };
 }
 
-async function run(name: KbName, entries: Entry[], probes: Probe[], split: (group: string) => Half): Promise<Outcome[]> {
+async function run(name: KbName, entries: Entry[], probes: Probe[], split: (group: string) => Half, ranking: boolean): Promise<Outcome[]> {
   const started = performance.now();
   // A fresh analyzer per index, as each installation has its own.
   const retriever = await createRetriever({}, { store: memorySource(entries), analyzer: createAnalyzer() });
@@ -279,9 +306,16 @@ async function run(name: KbName, entries: Entry[], probes: Probe[], split: (grou
   for (const probe of probes) {
     const result = await retriever.search(probe.text);
     const top = result.candidates[0];
+    const rankOf = (r: RetrievalResult): number => r.candidates.findIndex((c) => probe.expected.has(c.entryId)) + 1;
+    const ranks = ranking && probe.expected.size > 0 ? {
+      bm25: rankOf(await retriever.search(probe.text, { stages: ['bm25'] })),
+      dense: rankOf(await retriever.search(probe.text, { stages: ['dense'] })),
+      hybrid: rankOf(result),
+    } : undefined;
     outcomes.push({
       probe, half: split(probe.group), features: result.features, candidates: candidateFeatures(retriever, result),
       correct: top !== undefined && probe.expected.has(top.entryId), top: top ? `${top.entryId} ${top.title}` : null,
+      ...(ranks ? { ranks } : {}),
     });
   }
   await retriever.close();
@@ -390,6 +424,23 @@ function fitLogistic(rows: number[][], ys: boolean[]): (row: number[]) => number
   return predict;
 }
 
+/** Top-1, top-3 and MRR per index and stage set, over both halves (nothing is fitted on ranks). */
+function rankingReport(outcomes: Outcome[]): void {
+  process.stdout.write('\nRanking per index (all its own queries), top-1 / top-3 / MRR:\n');
+  const label = (o: Outcome): string => (isGist(o.probe) ? o.probe.kind : o.probe.index);
+  const ranked = outcomes.filter((o) => o.ranks);
+  for (const group of new Set(ranked.map(label))) {
+    const inGroup = ranked.filter((o) => label(o) === group);
+    const cells = StageSets.map((set) => {
+      const ranks = inGroup.map((o) => o.ranks![set]);
+      const share = (test: (r: number) => boolean): string => pct(ranks.filter(test).length / ranks.length);
+      const mrr = ranks.reduce((s, r) => s + (r > 0 ? 1 / r : 0), 0) / ranks.length;
+      return `${set} ${share((r) => r === 1)} / ${share((r) => r > 0 && r <= 3)} / ${mrr.toFixed(3)}`;
+    });
+    process.stdout.write(`  ${group.padEnd(8)} ${String(inGroup.length).padStart(4)} queries   ${cells.join('   ')}\n`);
+  }
+}
+
 /** The commit the features were computed on, and retrieval files that differed from it, so a stale fit can be told. */
 function sourceState(): { commit: string; modified: string[] } {
   const git = (...args: string[]): string => {
@@ -416,6 +467,7 @@ async function main(): Promise<void> {
       dump: { type: 'string' },
       // Count a matter query answered by one of that matter's own FAQs as right (the default follows the eval: wrong).
       'own-faq-right': { type: 'boolean', default: false },
+      ranking: { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -453,21 +505,29 @@ async function main(): Promise<void> {
     ...(['demo', 'gd', 'tpe'] as const).flatMap((index) => negatives('neg-chitchat', index, Chitchat, Chitchat.length)),
   ];
   const probesOf = (index: KbName, own: Probe[]): Probe[] => [...own, ...negativeProbes.filter((p) => p.index === index)];
+  // Their own random stream, so the fitted probes are the same with or without --ranking.
+  const gistRandom = seededRandom(seed + 1);
+  const gists = (entries: Entry[], index: KbName): Probe[] => (values.ranking ? gistProbes(analyzer, entries, index, gistRandom, 400) : []);
 
   // One index at a time, so only one is in memory and each sees only its own queries.
-  const outcomes: Outcome[] = [];
+  let outcomes: Outcome[] = [];
   for (const [round, kb] of demo.entries()) {
     // The negatives need asking once, against the first round's index.
-    outcomes.push(...await run('demo', kb.entries, round === 0 ? probesOf('demo', kb.probes) : kb.probes, split));
+    outcomes.push(...await run('demo', kb.entries, round === 0 ? probesOf('demo', kb.probes) : kb.probes, split, values.ranking));
   }
-  outcomes.push(...await run('gd', gd.entries, probesOf('gd', gd.probes), split));
-  outcomes.push(...await run('tpe', tpe.entries, probesOf('tpe', tpe.probes), split));
+  outcomes.push(...await run('gd', gd.entries, [...probesOf('gd', gd.probes), ...gists(gd.entries, 'gd')], split, values.ranking));
+  outcomes.push(...await run('tpe', tpe.entries, [...probesOf('tpe', tpe.probes), ...gists(tpe.entries, 'tpe')], split, values.ranking));
 
   if (values.dump) {
     writeFileSync(values.dump, outcomes.map((o) => `${JSON.stringify({
       kind: o.probe.kind, half: o.half, text: o.probe.text, correct: o.correct, top: o.top, expected: [...o.probe.expected].slice(0, 5),
       features: o.features, candidates: o.candidates, handSet: round(confidenceOf(o.features, HandSetCalibration), 4),
     })}\n`).join(''));
+  }
+
+  if (values.ranking) {
+    rankingReport(outcomes);
+    outcomes = outcomes.filter((o) => !isGist(o.probe));
   }
 
   const fitHalf = outcomes.filter((o) => o.half === 'fit');
