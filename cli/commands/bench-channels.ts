@@ -409,13 +409,15 @@ export async function serveForBench(dbFile: string, workers = 1, botSeconds = 5)
 function sampleWorker(worker: Worker): Promise<ServerSample | undefined> {
   return new Promise((resolve) => {
     if (!worker.isConnected()) { resolve(undefined); return; }
+    const onExit = (): void => { worker.off('message', onMessage); resolve(undefined); };
     const onMessage = (message: FromServer): void => {
       if (message.type !== 'sample') return;
       worker.off('message', onMessage);
+      worker.off('exit', onExit);
       resolve({ cpuMicros: message.cpuMicros, loop: message.loop });
     };
     worker.on('message', onMessage);
-    worker.once('exit', () => resolve(undefined));
+    worker.once('exit', onExit);
     worker.send({ type: 'sample' } satisfies ToServer);
   });
 }
