@@ -304,8 +304,9 @@ const firstQuestion = (n: number): number => (n * 7) % BenchQuestions.length;
 export async function runChannelStep(options: StepOptions): Promise<ChannelStep> {
   const timeoutMs = options.turnTimeoutMs ?? 10_000;
   const sockets = options.transport === 'ws' ? await openAll(options.baseUrl, options.sessions, timeoutMs) : [];
-  // One connection per session, kept alive between its turns, as a browser would.
-  const agent = new Agent({ keepAlive: true, maxSockets: options.sessions });
+  // One connection per session, kept alive between its turns, as each citizen's browser would: a
+  // shared pool hands an open loop's turns to whichever connections were used last.
+  const agents = Array.from({ length: options.transport === 'http' ? options.sessions : 0 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
   const chatUrl = new URL('/api/chat', options.baseUrl);
   const opensAt = performance.now() + options.warmupSeconds * 1000;
   const window = new Window(opensAt, opensAt + options.seconds * 1000);
@@ -315,7 +316,7 @@ export async function runChannelStep(options: StepOptions): Promise<ChannelStep>
   const schedule = (n: number): Schedule => new Schedule(interval, begun + (interval ?? 0) * (n / options.sessions));
   const sessions = Array.from({ length: options.sessions }, (_, n) => (options.transport === 'ws'
     ? wsSession(sockets[n]!, firstQuestion(n), window, schedule(n), timeoutMs)
-    : httpSession(chatUrl, agent, firstQuestion(n), window, schedule(n), timeoutMs)));
+    : httpSession(chatUrl, agents[n]!, firstQuestion(n), window, schedule(n), timeoutMs)));
 
   // CPU is read at the window's edges, while the sessions keep running.
   const at = (time: number): Promise<void> => new Promise((done) => setTimeout(done, Math.max(0, time - performance.now())));
@@ -329,7 +330,7 @@ export async function runChannelStep(options: StepOptions): Promise<ChannelStep>
     return { start, end: await sample() };
   })();
   await Promise.all(sessions);
-  agent.destroy();
+  for (const agent of agents) agent.destroy();
   const { start, end } = await cpu;
 
   const wallMicros = options.seconds * 1e6;
