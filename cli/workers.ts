@@ -48,8 +48,7 @@ function fork(slot: number): Promise<{ worker: Worker; ready: WorkerReady }> {
 
 /**
  * Starts `count` workers. The first starts alone: it migrates and seeds the
- * database and persists the dense index, so the others open a ready database
- * and load the index instead of building it again.
+ * database, so the others open a ready one instead of seeding it twice.
  */
 export async function forkWorkers(count: number): Promise<{ worker: Worker; ready: WorkerReady }[]> {
   const first = await fork(1);
