@@ -3,6 +3,7 @@
 
 // Commonly used
 export { createBot, type Bot, type BotDeps } from './bot.ts';
+export { ChannelAdapter, type TurnDoor } from './adapter.ts';
 export type { Reply, ReplyKind, Candidate, Card, Incoming } from './reply.ts';
 export { Facets, type Facet } from '../knowledge/index.ts';
 

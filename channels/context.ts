@@ -2,7 +2,7 @@
 // turn is logged with its channel and session and tracked until it finishes
 // (graceful shutdown waits for in-flight turns).
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bot, Incoming, Reply } from '../bot/index.ts';
+import { ChannelAdapter, type Bot, type Incoming, type Reply } from '../bot/index.ts';
 import type { KnowledgeStore } from '../knowledge/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import { Sessions } from './sessions.ts';
@@ -42,4 +42,15 @@ export function createChannelContext(deps: ChannelDeps): ChannelContext {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** The portal widget and the kiosk: their pages draw the Reply itself, sent as JSON. */
+export class JsonChannel extends ChannelAdapter<Reply, FastifyBaseLogger> {
+  constructor(readonly channel: 'web' | 'kiosk', ctx: ChannelContext) {
+    super(ctx.turn, () => ctx.bot.welcome());
+  }
+
+  protected render(reply: Reply): Reply {
+    return reply;
+  }
 }

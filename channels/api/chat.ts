@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import type { ChannelContext } from '../context.ts';
+import { JsonChannel, type ChannelContext } from '../context.ts';
 
 const ChatBody = Type.Object({
   session: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
@@ -12,9 +12,10 @@ const ChatBody = Type.Object({
 const WsMessage = Type.Object({ type: Type.Literal('message'), text: Type.String({ minLength: 1, maxLength: 1000 }) });
 
 export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Promise<void> {
+  const web = new JsonChannel('web', ctx);
   app.post<{ Body: Static<typeof ChatBody> }>('/api/chat', { schema: { body: ChatBody } }, async (request) => {
     const session = ctx.sessions.resolve(request.body.session, 'web');
-    const reply = await ctx.turn({ session, channel: 'web', text: request.body.text }, request.log);
+    const reply = await web.answer({ session, text: request.body.text }, request.log);
     return { session, reply };
   });
 
@@ -22,7 +23,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Pro
     const session = ctx.sessions.resolve(request.query.session, 'web');
     const log = request.log.child({ channel: 'web', session });
     const send = (frame: unknown): void => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame)); };
-    send({ type: 'welcome', session, reply: ctx.bot.welcome() });
+    send({ type: 'welcome', session, reply: web.welcome(session) });
     socket.on('message', (data: RawData) => {
       let frame: unknown;
       try {
@@ -36,7 +37,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Pro
         send({ type: 'error', error: 'BAD_REQUEST', message: '/text must be a non-empty string of at most 1000 characters' });
         return;
       }
-      ctx.turn({ session, channel: 'web', text: f.text }, log)
+      web.answer({ session, text: f.text }, log)
         .then((reply) => send({ type: 'reply', session, reply }))
         .catch((error: unknown) => {
           log.error({ err: error }, 'turn failed');

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { renderSheet } from '../../bot/index.ts';
 import { loadAssets } from '../assets.ts';
-import type { ChannelContext } from '../context.ts';
+import { JsonChannel, type ChannelContext } from '../context.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { renderMissingSheetPage, renderSheetPage, type SheetCard } from './sheet-page.ts';
 
@@ -68,6 +68,7 @@ export async function kioskPlugin(app: FastifyInstance, ctx: ChannelContext, opt
   if (!page) throw new Error('channels/kiosk/public/index.html is missing');
   const indexHtml = page.body.toString('utf8').replace('__IDLE_SECONDS__', String(settings.idleSeconds));
 
+  const kiosk = new JsonChannel('kiosk', ctx);
   const sendHtml = (reply: FastifyReply, html: string, status = 200): FastifyReply =>
     reply.status(status).headers({ ...PageSecurity, 'content-type': page.type }).send(html);
 
@@ -90,7 +91,7 @@ export async function kioskPlugin(app: FastifyInstance, ctx: ChannelContext, opt
 
   app.post<{ Body: Static<typeof ChatBody> }>('/api/kiosk/chat', { schema: { body: ChatBody } }, async (request) => {
     const session = ctx.sessions.resolve(request.body.session, 'kiosk');
-    const reply = await ctx.turn({ session, channel: 'kiosk', text: request.body.text }, request.log);
+    const reply = await kiosk.answer({ session, text: request.body.text }, request.log);
     return { session, reply };
   });
 

@@ -5,7 +5,7 @@
 // customer-service API instead. Retries of one message share one answer.
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
-import type { Reply } from '../../bot/index.ts';
+import { ChannelAdapter, type Reply } from '../../bot/index.ts';
 import { entryTitle } from '../../knowledge/index.ts';
 import type { ChannelContext } from '../context.ts';
 import { ChannelError } from '../errors.ts';
@@ -101,6 +101,22 @@ function within<T>(promise: Promise<T>, ms: number): Promise<{ done: true; value
   });
 }
 
+/** WeChat's passive replies: plain text within its limits, options as numbers the citizen answers with a digit. */
+class WechatChannel extends ChannelAdapter<string, FastifyBaseLogger> {
+  readonly channel = 'wechat';
+
+  constructor(ctx: ChannelContext, private readonly state: WechatState, private readonly moreLink: (reply: Reply) => string | undefined) {
+    super(ctx.turn, () => ctx.bot.welcome());
+  }
+
+  /** Also remembers the numbered options, so the citizen's next digit picks one. */
+  protected render(reply: Reply, session: string): string {
+    const rendered = renderReply(reply, { moreLink: this.moreLink(reply) });
+    this.state.setChoices(session, rendered.choices);
+    return rendered.content;
+  }
+}
+
 export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, options: WechatOptions): Promise<void> {
   // Bodies arrive as strings whatever their type: the XML is read only after the signature passed
   // (and an unconfigured channel answers 503 to any of them).
@@ -141,24 +157,14 @@ export async function wechatPlugin(app: FastifyInstance, ctx: ChannelContext, op
     return portalLink(options.publicUrl, entry ? entryTitle(entry) : null);
   };
 
-  /** Renders a reply for this session and remembers its numbered options. */
-  const show = (session: string, reply: Reply): string => {
-    const rendered = renderReply(reply, { moreLink: moreLink(reply) });
-    state.setChoices(session, rendered.choices);
-    return rendered.content;
-  };
-
+  const wechat = new WechatChannel(ctx, state, moreLink);
   const ask = async (openId: string, text: string, log: FastifyBaseLogger): Promise<string> => {
     const session = ctx.sessions.forUser('wechat', openId);
     const picked = pickChoice(text, state.choices(session));
-    const reply = await ctx.turn({ session, channel: 'wechat', text: picked ?? text, user: openId }, log);
-    return show(session, reply);
+    return wechat.answer({ session, text: picked ?? text, user: openId }, log);
   };
 
-  const welcome = (openId: string, prefix = ''): string => {
-    const greeting = ctx.bot.welcome();
-    return show(ctx.sessions.forUser('wechat', openId), { ...greeting, text: prefix + greeting.text });
-  };
+  const welcome = (openId: string, prefix = ''): string => prefix + wechat.welcome(ctx.sessions.forUser('wechat', openId));
 
   /** What to say to one message; null for events that take no answer. */
   const answerMessage = async (message: Record<string, string>, log: FastifyBaseLogger): Promise<string | null> => {
