@@ -48,6 +48,8 @@ function inScript<T>(value: T, traditional: boolean): T {
 }
 
 export function createBot(deps: BotDeps): Bot {
+  // Builds OpenCC's Simplified→Traditional tables now: on first use they cost ~0.3 s of a citizen's turn.
+  toTraditional('');
   const turnLog = new TurnLog(deps.db);
   const dialogue = new Dialogue({ retriever: deps.retriever });
   const plain = lastPlainText();
