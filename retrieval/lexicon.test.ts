@@ -30,6 +30,18 @@ describe('the shipped lexicon (retrieval/lexicon/synonyms.txt)', () => {
     sameGroup('费用', '多少钱');
     sameGroup('不动产权证书', '房产证');
     sameGroup('出租车', '计程车');
+    sameGroup('老年人优待证', '老人卡'); // what citizens call the senior card
+    sameGroup('敬老卡', '敬老悠游卡'); // Taipei's senior card is a transit card
+    sameGroup('罚款', '红单'); // Taiwan's traffic ticket
+    sameGroup('工资', '薪水');
+  });
+
+  it('reads common misspellings as the word meant', () => {
+    const meant = (typo: string): string | undefined => lexicon.groupOf(typo)?.typos.get(typo);
+    expect(meant('底保')).toBe('低保');
+    expect(meant('签著')).toBe('签注');
+    expect(meant('才料')).toBe('材料');
+    expect(meant('证名')).toBe('证明');
   });
 
   it('keeps different things apart', () => {
