@@ -25,11 +25,31 @@ const variant = (id: string, city: string, material: string) => matter(id, {
   fees: { status: 'not_recorded', items: [] },
 });
 
+// Variants told apart by who applies: all handled by one Guangzhou office, so
+// region and address name 广州 for every one of them; only one is for 广州户籍.
+const endorsement = (id: string, applicants: string, material: string) => matter(id, {
+  name: `团队游签注办理(${applicants})`, baseName: '团队游签注办理', variant: applicants, region: '广东省广州市',
+  department: '广州市公安局出入境管理支队', locations: [{ address: '广州市越秀区解放南路155号' }],
+  materials: [{ name: material, form: 'original', originals: 1, copies: 0, required: true }],
+});
+
+// Sub-cases of one certificate: a first application, a lost one, a damaged one.
+const guardCard = (id: string, subCase: string, material: string) => matter(id, {
+  name: `护林员证核发(${subCase})`, baseName: '护林员证核发', variant: subCase, region: '广东省',
+  materials: [{ name: material, form: 'original', originals: 1, copies: 0, required: true }],
+});
+
 beforeAll(async () => {
   stack = await testStack();
   // Two regional variants of one catalogue matter whose materials differ, and whose fees do not.
   stack.store.create(variant('v-gz', '广州', '广州申请表'), { actor: 'test' });
   stack.store.create(variant('v-sz', '深圳', '深圳申请表'), { actor: 'test' });
+  stack.store.create(endorsement('e-province', '广东省内户籍居民', '省内户籍证明'), { actor: 'test' });
+  stack.store.create(endorsement('e-city', '广州市户籍居民', '广州户口簿'), { actor: 'test' });
+  stack.store.create(endorsement('e-nationwide', '符合全国通办的户籍居民', '居住证'), { actor: 'test' });
+  stack.store.create(guardCard('g-first', '首次申领', '培训合格证明'), { actor: 'test' });
+  stack.store.create(guardCard('g-lost', '遗失补发', '遗失声明'), { actor: 'test' });
+  stack.store.create(guardCard('g-damaged', '损毁换发', '损毁的原证'), { actor: 'test' });
   await stack.retriever.refresh();
 });
 
@@ -75,6 +95,7 @@ describe('answering the facet asked', () => {
 });
 
 describe('context across turns', () => {
+
   it('answers follow-ups for the matter under discussion, and switches when a new matter is named', async () => {
     const say = conversation();
     expect(await say('我想办护照')).toMatchObject({ entryId: 'demo-passport', facet: 'overview' });
@@ -115,6 +136,23 @@ describe('near-identical matters', () => {
     const say = conversation();
     expect((await say('我在深圳')).text).toContain('深圳');
     expect(await say('测绘资质认定要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'v-sz' });
+  });
+
+  it('takes the variant whose own description names the region, not one whose office merely lies there', async () => {
+    // Every variant's region and address say 广州; only one is for people registered there.
+    const say = conversation();
+    await say('我是广州的');
+    const reply = await say('团队游签注办理要带什么材料');
+    expect(reply).toMatchObject({ kind: 'answer', entryId: 'e-city', facet: 'materials' });
+    expect(reply.text).toContain('广州户口簿');
+    expect(await conversation()('我是广州户口，想办团队游签注，要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'e-city' });
+  });
+
+  it('takes the variant for the sub-case the citizen describes, and sets aside those nobody mentioned', async () => {
+    expect(await conversation()('护林员证核发，原证坏掉了要带什么')).toMatchObject({ kind: 'answer', entryId: 'g-damaged', facet: 'materials' });
+    expect(await conversation()('护林员证核发，原来的找不到了，要带什么')).toMatchObject({ kind: 'answer', entryId: 'g-lost' });
+    // Someone who lost or damaged theirs says so: a plain question is about applying.
+    expect(await conversation()('护林员证核发要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'g-first' });
   });
 });
 

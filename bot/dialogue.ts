@@ -8,10 +8,11 @@ import {
   wantsSheet, wantsWalkthrough, type Smalltalk,
 } from './intents.ts';
 import { maskPersonalData } from './mask.ts';
-import { Policy } from './policy.ts';
-import { detectRegion, matchesRegion } from './region.ts';
+import { Policy, familyConfidence } from './policy.ts';
+import { detectRegion } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
 import type { Candidate, Reply, ReplyKind } from './reply.ts';
+import { narrowVariants } from './variant-choice.ts';
 
 interface ClarifyOption {
   entryId: string;
@@ -67,6 +68,12 @@ function reply(kind: ReplyKind, text: string, fields: Partial<Reply> = {}): Repl
 
 function candidatesOf(result: RetrievalResult, n = 5): Candidate[] {
   return result.candidates.slice(0, n).map((c) => ({ entryId: c.entryId, title: c.title, score: c.score }));
+}
+
+/** The candidates a clarifying question offers: those scoring near the best. */
+function closeCandidates(result: RetrievalResult): RetrievalResult['candidates'] {
+  const best = result.candidates[0]?.score ?? 0;
+  return result.candidates.slice(0, Policy.maxOptions).filter((c) => c.score >= best * Policy.closeRatio * 0.8);
 }
 
 export class Dialogue {
@@ -195,11 +202,12 @@ export class Dialogue {
 
   private regionNoted(state: DialogueState, region: string): Reply {
     const topic = state.topicId ? this.deps.retriever.entry(state.topicId) : null;
-    if (topic?.kind === 'matter') {
-      const variant = this.deps.retriever.variantGroup(topic.id)?.members
-        .map((m) => this.deps.retriever.entry(m.entryId))
-        .find((e): e is Matter => e?.kind === 'matter' && matchesRegion(e, region));
-      if (variant && variant.id !== topic.id) return this.answerEntry(state, variant, null, 1);
+    const members = topic?.kind === 'matter' ? this.deps.retriever.variantGroup(topic.id)?.members : undefined;
+    if (members) {
+      // The variant whose own description names the region, when exactly one does.
+      const named = narrowVariants(members, region).filter((m) => `${m.distinguishing}${m.title}`.includes(region));
+      const variant = named.length === 1 ? this.deps.retriever.entry(named[0]!.entryId) : null;
+      if (variant?.kind === 'matter' && variant.id !== topic!.id) return this.answerEntry(state, variant, null, 1);
     }
     return reply('smalltalk', `好的，已记住您在${region}，会优先为您查找${region}的办事指南。请问您要办理什么事项？`);
   }
@@ -271,34 +279,43 @@ export class Dialogue {
       return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
     }
     // Between the thresholds: ask rather than risk a wrong answer.
-    const close = result.candidates.slice(0, Policy.maxOptions).filter((c) => c.score >= top.score * Policy.closeRatio * 0.8);
+    const close = closeCandidates(result);
     const options = (close.length >= 2 ? close : result.candidates.slice(0, 3))
       .map((c) => ({ entryId: c.entryId, label: c.title }));
     return this.clarify(state, text, facet, options, result, '您想问的是下面哪一项？');
   }
 
   /**
-   * Near-identical matters (one catalogue matter per city or sub-case): prefer the
-   * citizen's region, answer directly when the variants would give the same answer
-   * to what was asked, and ask one short question only when they differ.
+   * Near-identical matters (one catalogue matter per city or sub-case). When
+   * retrieval is sure of the matter, the citizen's words (their region, the
+   * sub-case they describe) pick the variant, and variants that would give the
+   * same answer to what was asked need no choice; otherwise one short question
+   * with the distinguishing labels. Unsure of the matter itself, this is not the
+   * question to ask: the ordinary clarification offers the rival matters too.
    */
   private variantChoice(state: DialogueState, result: RetrievalResult, facet: Facet | null): Reply | null {
     const top = result.candidates[0]!;
-    const group = this.deps.retriever.variantGroup(top.entryId);
-    if (!group || result.confidence < Policy.fallback) return null;
-    const ranked = new Map(result.candidates.map((c) => [c.entryId, c.score]));
-    // Only the variants that retrieval itself finds about as good as the best.
-    const rivals = group.members.filter((m) => (ranked.get(m.entryId) ?? 0) >= top.score * Policy.closeRatio);
-    if (rivals.length < 2) return null;
-    const matters = rivals.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter');
-    if (state.region) {
-      const local = matters.find((m) => matchesRegion(m, state.region!));
-      if (local) return this.answerEntry(state, local, facet, result.confidence, result);
-    }
+    const score = new Map(result.candidates.map((c) => [c.entryId, c.score]));
+    // Only the variants that retrieval itself finds about as good as the best, labelled against each other.
+    const close = result.candidates.filter((c) => c.score >= top.score * Policy.closeRatio).map((c) => c.entryId);
+    const group = this.deps.retriever.variantGroup(top.entryId, close);
+    if (!group) return null;
+    const rivals = [...group.members].sort((a, b) => (score.get(b.entryId) ?? 0) - (score.get(a.entryId) ?? 0));
+    const meant = narrowVariants(rivals, `${result.query.normalized.text} ${state.region ?? ''}`);
+    const matters = meant.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter');
     const asked = facet && facet !== 'overview' ? facet : null;
-    const same = asked && new Set(matters.map((m) => facetLines(m, asked).join('\n'))).size === 1;
-    if (same) return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
-    const options = rivals.slice(0, Policy.maxOptions).map((m) => ({ entryId: m.entryId, label: m.distinguishing || m.title }));
+    const same = asked !== null && new Set(matters.map((m) => facetLines(m, asked).join('\n'))).size === 1;
+    const first = matters[0];
+    // Any question would offer only these variants, and they answer alike: there is nothing to choose.
+    const members = new Set(group.members.map((m) => m.entryId));
+    if (same && first && closeCandidates(result).every((c) => members.has(c.entryId))) {
+      return this.answerEntry(state, first, facet, result.confidence, result);
+    }
+    if (result.confidence < Policy.answer && familyConfidence(result) < Policy.answer) return null;
+    if (first && (matters.length === 1 || same)) return this.answerEntry(state, first, facet, result.confidence, result);
+    // The variants the citizen's words point to come first.
+    const options = [...meant, ...rivals.filter((m) => !meant.includes(m))].slice(0, Policy.maxOptions)
+      .map((m) => ({ entryId: m.entryId, label: m.distinguishing || m.title }));
     return this.clarify(state, result.query.normalized.original, facet, options, result,
       `「${group.baseName}」分为以下几种情形，请问您是哪一种？`);
   }

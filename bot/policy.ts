@@ -2,7 +2,7 @@
 // made from the knowledge bases (scripts/calibrate.ts, retrieval/calibration.json),
 // so the thresholds are probabilities of being right: a wrong answer costs more
 // than a question, so the answer threshold is where precision reaches 97%.
-import { CalibratedThresholds } from '../retrieval/index.ts';
+import { CalibratedThresholds, confidenceOf, type RetrievalResult } from '../retrieval/index.ts';
 
 export const Policy = {
   /** At or above: answer the top entry. */
@@ -16,3 +16,15 @@ export const Policy = {
   /** Offer a satisfaction rating once this many answers were given. */
   ratingAfterAnswers: 1,
 } as const;
+
+/**
+ * How sure retrieval is of the top entry's matter, whichever of its own entries
+ * (its FAQs, its variants) is meant: the calibrated confidence with the margin
+ * taken over the best candidate of another matter, as if the matter's entries
+ * were one. The dialogue uses it only where something else settles which entry
+ * of the matter to give (the citizen's words, or the question being the
+ * matter's own guide), never to pick between rival matters.
+ */
+export function familyConfidence(result: RetrievalResult): number {
+  return confidenceOf({ ...result.features, margin: result.features.familyMargin });
+}

@@ -1,6 +1,5 @@
 // Where the citizen is: remembered for the conversation so that a matter's
 // regional variant can be preferred.
-import type { Matter } from '../knowledge/index.ts';
 
 // Prefecture-level cities of Guangdong (the Guangdong set's regions), the other
 // provincial capitals and large cities, Taipei, and the demo city.
@@ -30,10 +29,4 @@ export function detectRegion(plain: string): RegionMention | null {
     return { region: place, rest: `${before} ${after}`.trim() };
   }
   return null;
-}
-
-/** Whether a matter is the variant for the region (its region, variant label or address names it). */
-export function matchesRegion(matter: Matter, region: string): boolean {
-  return [matter.region, matter.variant, matter.name, ...matter.locations.map((l) => l.address)]
-    .some((text) => text?.includes(region));
 }
