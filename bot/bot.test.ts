@@ -95,6 +95,10 @@ describe('answering the facet asked', () => {
 });
 
 describe('context across turns', () => {
+  it("answers a matter's guide when the only other close candidates are that matter's own FAQs", async () => {
+    const reply = await conversation()('刚提了辆新车，要上牌照');
+    expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-vehicle-registration', facet: 'overview' });
+  });
 
   it('answers follow-ups for the matter under discussion, and switches when a new matter is named', async () => {
     const say = conversation();

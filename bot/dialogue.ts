@@ -275,7 +275,7 @@ export class Dialogue {
 
     const variants = this.variantChoice(state, result, facet);
     if (variants) return variants;
-    if (result.confidence >= Policy.answer) {
+    if (result.confidence >= Policy.answer || this.guideOfItsFamily(result)) {
       return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
     }
     // Between the thresholds: ask rather than risk a wrong answer.
@@ -318,6 +318,24 @@ export class Dialogue {
       .map((m) => ({ entryId: m.entryId, label: m.distinguishing || m.title }));
     return this.clarify(state, result.query.normalized.original, facet, options, result,
       `「${group.baseName}」分为以下几种情形，请问您是哪一种？`);
+  }
+
+  /**
+   * Whether the top entry is a matter guide and every close rival is one of its
+   * own entries (its FAQs, its variants), with retrieval sure of the matter: a
+   * clarification would then only ask the citizen to choose between the guide
+   * and narrower questions about the same matter that they did not ask.
+   */
+  private guideOfItsFamily(result: RetrievalResult): boolean {
+    const top = result.candidates[0];
+    const guide = top ? this.deps.retriever.entry(top.entryId) : null;
+    if (guide?.kind !== 'matter' || familyConfidence(result) < Policy.answer) return false;
+    const base = this.deps.retriever.variantGroup(guide.id)?.baseName;
+    return closeCandidates(result).every((c) => {
+      const entry = this.deps.retriever.entry(c.entryId);
+      if (entry?.kind === 'faq') return entry.matterId === guide.id;
+      return c.entryId === guide.id || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base);
+    });
   }
 
   private clarify(state: DialogueState, text: string, facet: Facet | null, options: ClarifyOption[],
