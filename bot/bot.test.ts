@@ -192,6 +192,14 @@ describe('small talk, fallback, handoff and rating', () => {
     expect((await say('你这个垃圾')).text).toContain('12345');
   });
 
+  it('does not answer a guide of the demo city to a citizen who names another city', async () => {
+    const reply = await conversation()('北京的居住证怎么办理');
+    expect(reply).toMatchObject({ kind: 'fallback', entryId: null });
+    expect(reply.text).toContain('不适用于北京');
+    // A place one travels to is not where one applies.
+    expect(await conversation()('去香港旅游，港澳通行证要带什么')).toMatchObject({ kind: 'answer', entryId: 'demo-hk-macau-permit' });
+  });
+
   it('falls back honestly with the hotline and a human', async () => {
     const reply = await conversation()('今天天气怎么样');
     expect(reply).toMatchObject({ kind: 'fallback', entryId: null });

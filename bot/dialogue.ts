@@ -9,7 +9,7 @@ import {
 } from './intents.ts';
 import { maskPersonalData } from './mask.ts';
 import { Policy, familyConfidence } from './policy.ts';
-import { detectRegion } from './region.ts';
+import { detectRegion, servesPlace } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
 import type { Candidate, Reply, ReplyKind } from './reply.ts';
 import { narrowVariants } from './variant-choice.ts';
@@ -272,6 +272,8 @@ export class Dialogue {
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result);
     const text = turn.text;
+    const place = detectRegion(turn.plain)?.region;
+    if (place && !this.servedIn(result, place)) return this.elsewhere(result, place);
 
     const variants = this.variantChoice(state, result, facet);
     if (variants) return variants;
@@ -335,6 +337,26 @@ export class Dialogue {
       const entry = this.deps.retriever.entry(c.entryId);
       if (entry?.kind === 'faq') return entry.matterId === guide.id;
       return c.entryId === guide.id || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base);
+    });
+  }
+
+  /** Whether the top candidate, or a close variant of it, is a guide for where the citizen says they are. */
+  private servedIn(result: RetrievalResult, place: string): boolean {
+    const top = this.deps.retriever.entry(result.candidates[0]!.entryId);
+    if (top?.kind !== 'matter' || !top.region) return true;
+    const variants = new Set(this.deps.retriever.variantGroup(top.id)?.members.map((m) => m.entryId) ?? [top.id]);
+    return closeCandidates(result).some((c) => {
+      const entry = this.deps.retriever.entry(c.entryId);
+      return variants.has(c.entryId) && entry?.kind === 'matter' && servesPlace(entry.region ?? '', place);
+    });
+  }
+
+  /** The guide found is for another region than the one the citizen named: say so rather than answer it. */
+  private elsewhere(result: RetrievalResult, place: string): Reply {
+    const top = this.deps.retriever.entry(result.candidates[0]!.entryId) as Matter;
+    return reply('fallback', `抱歉，我找到的“${top.name}”是${top.region}的办事指南，不适用于${place}。${place}的办理要求请咨询当地政务服务中心，`
+      + '或拨打 12345 政务服务便民热线。', {
+      confidence: result.confidence, candidates: candidatesOf(result, 3), quickReplies: ['转人工'],
     });
   }
 

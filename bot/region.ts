@@ -3,14 +3,19 @@
 
 // Prefecture-level cities of Guangdong (the Guangdong set's regions), the other
 // provincial capitals and large cities, Taipei, and the demo city.
-const places = [
+const guangdong = [
   '广州', '深圳', '珠海', '汕头', '佛山', '韶关', '湛江', '肇庆', '江门', '茂名', '惠州', '梅州', '汕尾', '河源',
   '阳江', '清远', '东莞', '中山', '潮州', '揭阳', '云浮',
+];
+const places = [
+  ...guangdong,
   '北京', '上海', '天津', '重庆', '杭州', '南京', '武汉', '成都', '西安', '长沙', '郑州', '济南', '福州', '厦门',
   '南宁', '昆明', '贵阳', '海口', '南昌', '合肥', '太原', '石家庄', '沈阳', '长春', '哈尔滨', '呼和浩特', '兰州',
   '西宁', '银川', '乌鲁木齐', '拉萨', '青岛', '大连', '宁波', '苏州', '无锡', '香港', '澳门',
   '台北', '新北', '高雄', '台中', '台南', '桃园', '示例市',
 ];
+// Named mostly as where one travels or comes from (港澳通行证, 香港的医师), not where one applies.
+const destinations = new Set(['香港', '澳门']);
 
 export interface RegionMention {
   region: string;
@@ -29,4 +34,15 @@ export function detectRegion(plain: string): RegionMention | null {
     return { region: place, rest: `${before} ${after}`.trim() };
   }
   return null;
+}
+
+/**
+ * Whether a guide for `region` ("广东省", "广东省广州市", "示例市") can serve a
+ * citizen who says they are in `place`: its region names the place, or is the
+ * whole province the place lies in. Always true for places one mostly travels to.
+ */
+export function servesPlace(region: string, place: string): boolean {
+  if (destinations.has(place) || region.includes(place)) return true;
+  if (places.some((p) => region.includes(p))) return false;
+  return guangdong.includes(place) && region.includes('广东');
 }
