@@ -153,7 +153,7 @@ describe('near-identical matters', () => {
   });
 
   it('takes the variant for the sub-case the citizen describes, and sets aside those nobody mentioned', async () => {
-    expect(await conversation()('护林员证核发，原证坏掉了要带什么')).toMatchObject({ kind: 'answer', entryId: 'g-damaged', facet: 'materials' });
+    expect(await conversation()('护林员证核发，原证损坏了，要带什么')).toMatchObject({ kind: 'answer', entryId: 'g-damaged', facet: 'materials' });
     expect(await conversation()('护林员证核发，原来的找不到了，要带什么')).toMatchObject({ kind: 'answer', entryId: 'g-lost' });
     // Someone who lost or damaged theirs says so: a plain question is about applying.
     expect(await conversation()('护林员证核发要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'g-first' });
