@@ -111,6 +111,30 @@ describe('context across turns', () => {
   });
 });
 
+describe('answering an open question', () => {
+  it("answers a facet asked after a clarification from the one guide among its options", async () => {
+    const say = conversation();
+    expect(await say('想开个体户')).toMatchObject({ kind: 'clarify' });
+    expect(await say('要准备什么')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'materials' });
+  });
+
+  it('reads a refinement together with the question it answers, and takes the option it points to', async () => {
+    const say = conversation();
+    expect(await say('社保卡')).toMatchObject({ kind: 'clarify' });
+    expect(await say('丢了要补办')).toMatchObject({ kind: 'answer', entryId: 'demo-social-security-card-loss' });
+  });
+
+  it('keeps the topics a fallback lists open: a number or a refinement picks one', async () => {
+    const say = conversation();
+    const fallback = await say('户口的事情想咨询一下');
+    expect(fallback).toMatchObject({ kind: 'fallback' });
+    expect(await say('从外地迁进来')).toMatchObject({ kind: 'answer', entryId: 'demo-hukou-move-in' });
+    const again = conversation();
+    await again('户口的事情想咨询一下');
+    expect(await again('2')).toMatchObject({ kind: 'answer', entryId: fallback.candidates[1]!.entryId });
+  });
+});
+
 describe('near-identical matters', () => {
   it('asks one numbered question when the variants differ in what was asked, and takes "2"', async () => {
     const say = conversation();

@@ -70,6 +70,14 @@ function candidatesOf(result: RetrievalResult, n = 5): Candidate[] {
   return result.candidates.slice(0, n).map((c) => ({ entryId: c.entryId, title: c.title, score: c.score }));
 }
 
+/** The option a joint reading puts first with no other option close to it, if any. */
+function refinedOption(options: ClarifyOption[], together: RetrievalResult): string | null {
+  const score = new Map(together.candidates.map((c) => [c.entryId, c.score]));
+  const ranked = options.map((o) => ({ id: o.entryId, score: score.get(o.entryId) ?? 0 })).sort((a, b) => b.score - a.score);
+  const [first, second] = ranked;
+  return first && first.score > 0 && (second?.score ?? 0) < first.score * Policy.closeRatio ? first.id : null;
+}
+
 /** The candidates a clarifying question offers: those scoring near the best. */
 function closeCandidates(result: RetrievalResult): RetrievalResult['candidates'] {
   const best = result.candidates[0]?.score ?? 0;
@@ -247,8 +255,16 @@ export class Dialogue {
     // unanswered clarifying question keeps the facet it was asked with.
     const elliptical = /呢$/.test(turn.plain.replace(/\s/g, ''));
     const facet = alone.query.facet.facet ?? clarifying?.facet ?? (elliptical ? state.lastFacet ?? null : null);
+    const asksFacet = alone.query.facet.facet !== null && alone.query.facet.facet !== 'overview';
     // A follow-up leans on the matter under discussion: it names no matter of its own ("那要多少钱").
     const namesNothing = alone.query.tokens.length === 0;
+    // An open question comes first: "要准备什么" asks a guide's facet, which only a guide
+    // among the options answers; with several, the question is put again.
+    if (clarifying && namesNothing) {
+      const guide = facet ? this.onlyGuide(clarifying.options, facet) : null;
+      if (guide) return this.answerEntry(state, guide, facet, Math.max(alone.confidence, 0.8), alone);
+      return this.clarify(state, clarifying.text, facet, clarifying.options, alone, '请先告诉我您想问的是哪一项：');
+    }
     const subject = topic?.kind === 'faq' && topic.matterId ? this.deps.retriever.entry(topic.matterId) ?? topic : topic;
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
       return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
@@ -264,13 +280,25 @@ export class Dialogue {
     if (context && !namesNothing && !elliptical) {
       const together = await this.deps.retriever.search(`${context} ${turn.text}`);
       const best = together.candidates[0]?.entryId;
-      if (together.confidence > alone.confidence && best !== topic?.id && alone.candidates.some((c) => c.entryId === best)) result = together;
+      // Read with an open question, the message refines the choice it offered when
+      // the joint reading lands on one of its options; it picks that option when no
+      // other option comes close. A facet asked about the matter under discussion
+      // ("前后要跑几次") is a follow-up, not a choice.
+      const followUp = subject?.kind === 'matter' && asksFacet;
+      if (!followUp && clarifying?.options.some((o) => o.entryId === best)) {
+        const picked = refinedOption(clarifying.options, together);
+        const entry = picked ? this.deps.retriever.entry(picked) : null;
+        if (entry) return this.answerEntry(state, entry, facet, together.confidence, together);
+        result = together;
+      } else if (together.confidence > alone.confidence && best !== topic?.id && alone.candidates.some((c) => c.entryId === best)) {
+        result = together;
+      }
     }
     const top = result.candidates[0];
     if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
-    if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result);
+    if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
     const text = turn.text;
     const place = detectRegion(turn.plain)?.region;
     if (place && !this.servedIn(result, place)) return this.elsewhere(result, place);
@@ -376,9 +404,32 @@ export class Dialogue {
     });
   }
 
-  private fallback(result: RetrievalResult): Reply {
-    const near = result.candidates.slice(0, 3);
-    const text = near.length > 0 && result.query.tokens.length > 0
+  /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */
+  private onlyGuide(options: ClarifyOption[], facet: Facet): Matter | null {
+    const guides = new Set<string>();
+    for (const option of options) {
+      const entry = this.deps.retriever.entry(option.entryId);
+      if (entry?.kind === 'matter') guides.add(entry.id);
+      else if (entry?.kind === 'faq' && entry.matterId) guides.add(entry.matterId);
+      else if (entry?.kind === 'faq' && this.deps.retriever.analyze(entry.question).facet.facet === facet) return null;
+    }
+    const guide = guides.size === 1 ? this.deps.retriever.entry([...guides][0]!) : null;
+    return guide?.kind === 'matter' ? guide : null;
+  }
+
+  /**
+   * Says so, and lists the closest topics as numbered options that stay open: the
+   * citizen may answer "2", or say more, which is read together with this question.
+   */
+  private fallback(result: RetrievalResult, state?: DialogueState, facet: Facet | null = null): Reply {
+    const near = result.query.tokens.length > 0 ? result.candidates.slice(0, 3) : [];
+    if (state && near.length > 0) {
+      state.pending = {
+        type: 'clarify', text: maskPersonalData(result.query.normalized.original), facet,
+        options: near.map((c) => ({ entryId: c.entryId, label: c.title })),
+      };
+    }
+    const text = near.length > 0
       ? `抱歉，我没有找到能准确回答这个问题的内容。您可能想了解：\n${near.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}\n${HOTLINE_LINE}`
       : `抱歉，这个问题我暂时回答不了。我可以解答政务服务办事方面的问题，比如办证需要的材料、条件、费用和地点。${HOTLINE_LINE}`;
     return reply('fallback', text, {
