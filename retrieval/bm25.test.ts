@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.ts';
-import { Bm25Index, charBigrams } from './bm25.ts';
+import { Bm25Defaults, Bm25Index, charBigrams } from './bm25.ts';
 import { analyzeQuery } from './retriever.ts';
 import { matter } from '../test/fixtures.ts';
 import { corpus } from './testing.ts';
@@ -29,6 +29,22 @@ describe('Bm25Index', () => {
     const ranked = await ids(build(), '护照换发');
     // 1: 普通护照换发 holds both words in its name; 2: 普通护照签发 only 护照.
     expect(ranked.slice(0, 2)).toEqual(['passport-renew', 'passport']);
+  });
+
+  it('weighs the matter\'s object above words of operation', async () => {
+    const entries = [
+      matter('radio-lost', { name: '无线电台执照遗失补办' }),
+      matter('senior-card', { name: '敬老卡申领' }),
+    ];
+    const search = async (actionWeight: number): Promise<string[]> => {
+      const index = new Bm25Index(analyzer, { actionWeight });
+      index.add(entries);
+      return (await index.search(analyzeQuery(analyzer, '敬老卡遗失补办'), 10)).map(([id]) => id);
+    };
+    // 1: the senior card, the object asked about; 2: the radio licence, which shares only 遗失补办.
+    expect(await search(Bm25Defaults.actionWeight)).toEqual(['senior-card', 'radio-lost']);
+    // At full weight the two operation words outweigh the one object word.
+    expect(await search(1)).toEqual(['radio-lost', 'senior-card']);
   });
 
   it('matches a partial name through character bigrams when segmentation differs', async () => {

@@ -4,6 +4,7 @@
 // compacted once enough of them are, so edits cost little and 100k entries fit in memory.
 import type { Entry } from '../knowledge/index.ts';
 import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
+import { defaultOperations } from './operations.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
 export interface Bm25Options {
@@ -15,9 +16,11 @@ export interface Bm25Options {
   bigramWeight: number;
   /** Query weight of a lexicon synonym relative to the word the user typed. */
   expansionWeight: number;
+  /** Further factor for words of operation (办理, 补办, 查询 …): the matter's object says more about which matter is meant. */
+  actionWeight: number;
 }
 
-export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35 });
+export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5 });
 
 const AddChunk = 2000;
 
@@ -187,11 +190,12 @@ export class Bm25Index implements Stage {
   /** The query's weighted terms: what the user typed, its bigrams, and lexicon synonyms at a lower weight. */
   queryTerms(query: AnalyzedQuery): QueryTerm[] {
     const terms = new Map<string, QueryTerm>();
-    const put = (term: string, weight: number, kind: QueryTerm['kind']): void => {
-      if (!terms.has(term)) terms.set(term, { term, weight, kind });
+    const { actionWords } = defaultOperations();
+    const put = (term: string, weight: number, kind: QueryTerm['kind'], word = term): void => {
+      if (!terms.has(term)) terms.set(term, { term, weight: actionWords.has(word) ? weight * this.options.actionWeight : weight, kind });
     };
     for (const token of query.tokens) put(token, 1, 'word');
-    for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram');
+    for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
     return [...terms.values()];
   }

@@ -12,6 +12,7 @@ import { DenseIndex, HnswDefaults, type DenseIndexInfo, type HnswOptions } from 
 import type { AnalyzedQuery, Analyzer, Embedder } from './types.ts';
 import { VariantGroups, type VariantGroup } from './variants.ts';
 import { createFacetFit } from './facet-fit.ts';
+import { createOperationFit } from './operations.ts';
 
 export type EngineName = 'builtin' | 'transformers';
 
@@ -160,6 +161,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
 
   const analyze = (text: string): AnalyzedQuery => analyzeQuery(analyzer, text);
   const facetFit = createFacetFit(analyzer);
+  const operationFit = createOperationFit(analyzer);
 
   const coverage = (query: AnalyzedQuery, entryId: string): number => {
     const title = bm25.titleText(entryId);
@@ -266,7 +268,8 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
         lap('dense');
       }
     }
-    const fused = facetFit.rerank(fuse(inputs, fusion), query.facet.facet, (id) => cache.get(id));
+    const entryOf = (id: string): Entry | undefined => cache.get(id);
+    const fused = facetFit.rerank(operationFit.rerank(fuse(inputs, fusion), query, entryOf), query.facet.facet, entryOf);
     const features = featuresOf(query, fused, stages, prepared);
     // A phrasing staff wrote down for exactly one entry is that entry's question: no doubt left.
     const exact = fused[0] !== undefined && saysExactly(query, cache.get(fused[0].entryId))
