@@ -122,6 +122,10 @@ describe('answering an open question', () => {
     const say = conversation();
     expect(await say('社保卡')).toMatchObject({ kind: 'clarify' });
     expect(await say('丢了要补办')).toMatchObject({ kind: 'answer', entryId: 'demo-social-security-card-loss' });
+    // A message naming a matter of its own is a new question, not a choice.
+    const other = conversation();
+    expect(await other('社保卡')).toMatchObject({ kind: 'clarify' });
+    expect((await other('驾照也丢了')).entryId).not.toBe('demo-social-security-card-loss');
   });
 
   it('keeps the topics a fallback lists open: a number or a refinement picks one', async () => {

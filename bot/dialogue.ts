@@ -281,11 +281,13 @@ export class Dialogue {
       const together = await this.deps.retriever.search(`${context} ${turn.text}`);
       const best = together.candidates[0]?.entryId;
       // Read with an open question, the message refines the choice it offered when
-      // the joint reading lands on one of its options; it picks that option when no
-      // other option comes close. A facet asked about the matter under discussion
-      // ("前后要跑几次") is a follow-up, not a choice.
+      // the joint reading lands on one of its options and explains the message better
+      // than the message alone ("驾照也丢了" names a matter of its own); it picks that
+      // option when no other option comes close. A facet asked about the matter under
+      // discussion ("前后要跑几次") is a follow-up, not a choice.
       const followUp = subject?.kind === 'matter' && asksFacet;
-      if (!followUp && clarifying?.options.some((o) => o.entryId === best)) {
+      const refines = together.confidence > alone.confidence && clarifying?.options.some((o) => o.entryId === best);
+      if (!followUp && clarifying && refines) {
         const picked = refinedOption(clarifying.options, together);
         const entry = picked ? this.deps.retriever.entry(picked) : null;
         if (entry) return this.answerEntry(state, entry, facet, together.confidence, together);
