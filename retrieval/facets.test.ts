@@ -22,6 +22,12 @@ const cases: Case[] = [
   ['谁可以申请低保', 'conditions', '低保'],
   ['残疾人证办理有年龄限制吗', 'conditions', '残疾人证'], // restrictions
   ['申請資格是什麼', 'conditions', ''], // Taiwan: 申請資格; 是什么 is overview wording and gives way
+  ['特殊工种能不能提前退休', 'conditions', '提前退休'], // a yes/no "can I" question asks whether one may
+  ['外地户口在这边换身份证行不行', 'conditions', '外地户口'],
+  ['身份证能不能邮寄', 'process', '身份证'], // a narrower cue wins over the "can I" wording, though shorter
+  ['注册资本是不是得马上实缴', 'conditions', '注册资本'],
+  ['助学金怎么申请，要啥条件', 'conditions', '助学金'], // 要啥条件 (4) ties 怎么申请 (4) and comes later
+  ['公积金贷款最多能贷多少', 'conditions', '公积金贷款'], // a limit is a restriction
 
   // fees
   ['护照办理多少钱', 'fees', '护照'],
@@ -34,11 +40,13 @@ const cases: Case[] = [
   ['护照办好要几天', 'time_limit', '护照'],
   ['居住证有效期多久', 'time_limit', '居住证'], // validity periods belong to time limits
   ['身分證多久可以拿到', 'time_limit', '身分证'], // Taiwan 身分證
+  ['驾驶证几天能拿到', 'time_limit', '驾驶证'],
 
   // location: where, which window, opening hours, how to get there
   ['社保卡在哪里补办', 'location', '补办'],
   ['出入境大厅几点上班', 'location', '出入境'], // opening hours are location in CONTRACTS.md
   ['车管所周末上班吗', 'location', '车管所'],
+  ['出入境大厅礼拜六上班吗', 'location', '出入境'],
   ['戶政事務所地址在哪裡', 'location', '户政事务所'], // 在哪里 (3) is longer than 地址 (2)
   ['怎么去政务服务中心', 'location', '政务服务中心'],
   ['养老金资格认证在哪里做', 'location', '资格认证'], // 资格 inside 资格认证 is masked: not a conditions question
@@ -53,6 +61,7 @@ const cases: Case[] = [
   ['办理居住证要跑几趟', 'process', '居住证'], // 跑几趟 is process in CONTRACTS.md
   ['可以委托别人代办身份证吗', 'process', '身份证'],
   ['护照能邮寄到家吗', 'process', '护照'],
+  ['开纳税记录一定要去税务局吗', 'process', '纳税记录'], // whether one must go in person
   ['营业执照怎么办理', 'process', '营业执照'], // 怎么办理 (4) masks the overview 怎么办 inside it
   ['医疗费用报销怎么办理', 'process', '报销'], // 医疗费用 is a "none" phrase: not a fees question
 
@@ -63,6 +72,9 @@ const cases: Case[] = [
   ['粤省事能办居住证吗', 'online', '居住证'], // the platform name, and the conditions wording goes too
   ['可以網路申請嗎', 'online', ''], // Taiwan 網路 (not 网络) after 'tw' conversion
   ['怎么预约办理港澳通行证', 'online', '港澳通行证'], // booking is online in CONTRACTS.md
+  ['护照能不能在网上办', 'online', '护照'],
+  ['四六级成绩在哪查', 'online', '四六级成绩'], // looking a result up is done online
+  ['第一次办的护照办好了没', 'online', '护照'], // so is following an application's progress
 
   // overview or none: the matter as a whole
   ['身份证丢了怎么办', 'overview', '身份证丢了'], // wants what to do, not the steps

@@ -6,8 +6,12 @@ import { Facets, type Facet } from '../knowledge/index.ts';
 import { foldTerm } from './normalize.ts';
 import type { FacetMatch } from './types.ts';
 
-/** 'none' marks a phrase that contains a cue but asks no facet (地址变更). */
-export type CueFacet = Facet | 'none';
+/**
+ * 'none' marks a phrase that contains a cue but asks no facet (地址变更); 'can'
+ * a yes/no "can I" question (能不能, 可不可以), which asks about conditions when
+ * nothing narrower is asked.
+ */
+export type CueFacet = Facet | 'none' | 'can';
 
 export interface FacetCue {
   readonly facet: CueFacet;
@@ -30,7 +34,7 @@ export interface CueTable {
 const PRIORITY: readonly Facet[] = [
   'materials', 'fees', 'time_limit', 'conditions', 'contact', 'location', 'online', 'process', 'overview',
 ];
-const CUE_FACETS = new Set<string>([...Facets, 'none']);
+const CUE_FACETS = new Set<string>([...Facets, 'none', 'can']);
 const QUALIFIES_ONLINE = new Set<CueFacet>(['process', 'conditions']);
 
 /** Parses `facet<TAB>cue` lines. Never throws: problems are listed. */
@@ -102,7 +106,7 @@ export function createFacetDetector(table: CueTable): (normalizedText: string) =
     const live = found.filter((o) => !found.some((p) => p !== o
       && p.start <= o.start && o.end <= p.end && p.end - p.start > o.end - o.start));
 
-    const asked = live.filter((o) => o.cue.facet !== 'none' && o.cue.facet !== 'overview');
+    const asked = live.filter((o) => o.cue.facet !== 'none' && o.cue.facet !== 'overview' && o.cue.facet !== 'can');
     let winner = best(asked);
     // Rule 3: "can I do it online / how do I apply online" is an online
     // question; the process or conditions wording only qualifies it.
@@ -112,7 +116,9 @@ export function createFacetDetector(table: CueTable): (normalizedText: string) =
       qualifier = best(asked.filter((o) => QUALIFIES_ONLINE.has(o.cue.facet)));
       winner = online;
     }
-    // Rule 4: overview wording counts only when nothing narrower is asked.
+    // Rule 4: a yes/no "can I" question asks about conditions, and overview
+    // wording counts, only when nothing narrower is asked.
+    winner ??= best(live.filter((o) => o.cue.facet === 'can'));
     const overview = live.filter((o) => o.cue.facet === 'overview');
     winner ??= best(overview);
     if (!winner) return { facet: null, cue: null, rest: text };
@@ -135,7 +141,7 @@ export function createFacetDetector(table: CueTable): (normalizedText: string) =
     let rest = text;
     for (const [start, end] of merged.reverse()) rest = `${rest.slice(0, start)} ${rest.slice(end)}`;
     rest = rest.replace(/\s+/g, ' ').trim();
-    return { facet: winner.cue.facet as Facet, cue: winner.cue.cue, rest };
+    return { facet: winner.cue.facet === 'can' ? 'conditions' : winner.cue.facet as Facet, cue: winner.cue.cue, rest };
   };
 }
 
@@ -168,9 +174,9 @@ export function facetCueTable(): CueTable {
   return shippedCues().table;
 }
 
-/** The facet cue words (not the 'none' masks), for the segmenter's dictionary. */
+/** The facet cue words (not the 'none' masks, not the "can I" wording), for the segmenter's dictionary. */
 export function facetCueWords(): string[] {
-  return facetCueTable().cues.filter((c) => c.facet !== 'none').map((c) => c.cue);
+  return facetCueTable().cues.filter((c) => c.facet !== 'none' && c.facet !== 'can').map((c) => c.cue);
 }
 
 /** The facet a normalised question asks about, the cue that said so, and the text without it. */
