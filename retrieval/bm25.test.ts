@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.ts';
 import { Bm25Defaults, Bm25Index, charBigrams } from './bm25.ts';
 import { analyzeQuery } from './retriever.ts';
-import { matter } from '../test/fixtures.ts';
+import { faq, matter } from '../test/fixtures.ts';
 import { corpus } from './testing.ts';
 
 const analyzer = createAnalyzer();
@@ -45,6 +45,22 @@ describe('Bm25Index', () => {
     expect(await search(Bm25Defaults.actionWeight)).toEqual(['senior-card', 'radio-lost']);
     // At full weight the two operation words outweigh the one object word.
     expect(await search(1)).toEqual(['radio-lost', 'senior-card']);
+  });
+
+  it('lets the facet asked about tell apart FAQs on one subject', async () => {
+    const entries = [
+      faq('training-who', { question: '托育人员训练资格' }),
+      faq('training-fee', { question: '托育人员专业训练课程的收费标准' }),
+    ];
+    const search = async (facetWeight: number): Promise<string[]> => {
+      const index = new Bm25Index(analyzer, { facetWeight });
+      index.add(entries);
+      return (await index.search(analyzeQuery(analyzer, '托育人员训练要多少钱'), 10)).map(([id]) => id);
+    };
+    // 1: the fee question, as 多少钱 is 收费标准; 2: the eligibility one, shorter and so closer on the subject alone.
+    expect(await search(Bm25Defaults.facetWeight)).toEqual(['training-fee', 'training-who']);
+    // Without the facet wording only the subject counts.
+    expect(await search(0)).toEqual(['training-who', 'training-fee']);
   });
 
   it('matches a partial name through character bigrams when segmentation differs', async () => {

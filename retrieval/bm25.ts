@@ -18,9 +18,11 @@ export interface Bm25Options {
   expansionWeight: number;
   /** Further factor for words of operation (办理, 补办, 查询 …): the matter's object says more about which matter is meant. */
   actionWeight: number;
+  /** Query weight of the facet wording (多少钱, 什么条件) and its synonyms. */
+  facetWeight: number;
 }
 
-export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5 });
+export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5, facetWeight: 0.6 });
 
 const AddChunk = 2000;
 
@@ -40,7 +42,7 @@ export function charBigrams(text: string): string[] {
 export interface QueryTerm {
   term: string;
   weight: number;
-  kind: 'word' | 'bigram' | 'synonym';
+  kind: 'word' | 'bigram' | 'synonym' | 'facet';
 }
 
 export interface PreparedQuery {
@@ -197,6 +199,12 @@ export class Bm25Index implements Stage {
     for (const token of query.tokens) put(token, 1, 'word');
     for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
+    // The facet wording, taken out of the retrieval text, still tells an FAQ asking the
+    // same thing (收费多少钱？) from its neighbours (资格为何？): weak evidence, as synonyms.
+    if (query.facet.cue) {
+      const cue = this.analyzer.tokens(query.facet.cue);
+      for (const word of this.analyzer.expand(cue)) put(word, this.options.facetWeight, 'facet');
+    }
     return [...terms.values()];
   }
 
@@ -206,9 +214,10 @@ export class Bm25Index implements Stage {
     const terms: PreparedQuery['terms'] = [];
     let reference = 0;
     for (const { term, weight, kind } of this.queryTerms(query)) {
-      if (kind !== 'synonym') reference += weight * this.idf(term) * saturatedName;
+      if (kind !== 'synonym' && kind !== 'facet') reference += weight * this.idf(term) * saturatedName;
       const id = this.termIds.get(term);
-      if (id !== undefined && this.df[id]! > 0) terms.push({ id, weight });
+      // A weightless term would only touch documents, and touch them twice.
+      if (weight > 0 && id !== undefined && this.df[id]! > 0) terms.push({ id, weight });
     }
     return { terms, reference };
   }
