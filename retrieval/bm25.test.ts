@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.ts';
-import { Bm25Defaults, Bm25Index, charBigrams } from './bm25.ts';
+import type { Entry } from '../knowledge/index.ts';
+import { Bm25Defaults, Bm25Index, charBigrams, type Bm25Options } from './bm25.ts';
 import { analyzeQuery } from './retriever.ts';
 import { faq, matter } from '../test/fixtures.ts';
 import { corpus } from './testing.ts';
@@ -15,6 +16,13 @@ function build(): Bm25Index {
 
 async function ids(index: Bm25Index, text: string): Promise<string[]> {
   return (await index.search(analyzeQuery(analyzer, text), 10)).map(([id]) => id);
+}
+
+/** The ranking of a query over a few entries, under other options. */
+async function rankedWith(options: Partial<Bm25Options>, entries: Entry[], text: string): Promise<string[]> {
+  const index = new Bm25Index(analyzer, options);
+  index.add(entries);
+  return ids(index, text);
 }
 
 describe('Bm25Index', () => {
@@ -36,11 +44,7 @@ describe('Bm25Index', () => {
       matter('radio-lost', { name: '无线电台执照遗失补办' }),
       matter('senior-card', { name: '敬老卡申领' }),
     ];
-    const search = async (actionWeight: number): Promise<string[]> => {
-      const index = new Bm25Index(analyzer, { actionWeight });
-      index.add(entries);
-      return (await index.search(analyzeQuery(analyzer, '敬老卡遗失补办'), 10)).map(([id]) => id);
-    };
+    const search = (actionWeight: number): Promise<string[]> => rankedWith({ actionWeight }, entries, '敬老卡遗失补办');
     // 1: the senior card, the object asked about; 2: the radio licence, which shares only 遗失补办.
     expect(await search(Bm25Defaults.actionWeight)).toEqual(['senior-card', 'radio-lost']);
     // At full weight the two operation words outweigh the one object word.
@@ -52,11 +56,7 @@ describe('Bm25Index', () => {
       faq('training-who', { question: '托育人员训练资格' }),
       faq('training-fee', { question: '托育人员专业训练课程的收费标准' }),
     ];
-    const search = async (facetWeight: number): Promise<string[]> => {
-      const index = new Bm25Index(analyzer, { facetWeight });
-      index.add(entries);
-      return (await index.search(analyzeQuery(analyzer, '托育人员训练要多少钱'), 10)).map(([id]) => id);
-    };
+    const search = (facetWeight: number): Promise<string[]> => rankedWith({ facetWeight }, entries, '托育人员训练要多少钱');
     // 1: the fee question, as 多少钱 is 收费标准; 2: the eligibility one, shorter and so closer on the subject alone.
     expect(await search(Bm25Defaults.facetWeight)).toEqual(['training-fee', 'training-who']);
     // Without the facet wording only the subject counts.
