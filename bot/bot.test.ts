@@ -118,6 +118,15 @@ describe('answering an open question', () => {
     expect(await say('要准备什么')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'materials' });
   });
 
+  it('answers the facet an option named in the reply asks, and 一次性告知 for the one guide offered', async () => {
+    const say = conversation();
+    expect(await say('想开个体户')).toMatchObject({ kind: 'clarify' });
+    expect(await say('个体工商户设立登记要带什么')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'materials' });
+    const sheet = conversation();
+    await sheet('想开个体户');
+    expect(await sheet('一次性告知')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'overview' });
+  });
+
   it('reads a refinement together with the question it answers, and takes the option it points to', async () => {
     const say = conversation();
     expect(await say('社保卡')).toMatchObject({ kind: 'clarify' });
@@ -128,14 +137,12 @@ describe('answering an open question', () => {
     expect((await other('驾照也丢了')).entryId).not.toBe('demo-social-security-card-loss');
   });
 
-  it('keeps the topics a fallback lists open: a number or a refinement picks one', async () => {
+  it('keeps the topics a fallback lists open: their number picks one', async () => {
     const say = conversation();
     const fallback = await say('户口的事情想咨询一下');
     expect(fallback).toMatchObject({ kind: 'fallback' });
-    expect(await say('从外地迁进来')).toMatchObject({ kind: 'answer', entryId: 'demo-hukou-move-in' });
-    const again = conversation();
-    await again('户口的事情想咨询一下');
-    expect(await again('2')).toMatchObject({ kind: 'answer', entryId: fallback.candidates[1]!.entryId });
+    expect(fallback.text).toMatch(/\n2\. /);
+    expect(await say('2')).toMatchObject({ kind: 'answer', entryId: fallback.candidates[1]!.entryId });
   });
 });
 

@@ -130,7 +130,7 @@ export class Dialogue {
       if (mention.rest.replace(/\s/g, '').length === 0) return { reply: this.regionNoted(state, mention.region), effects: {} };
     }
     if (wantsSheet(turn.plain) || wantsWalkthrough(turn.plain)) {
-      const special = await this.special(state, turn);
+      const special = await this.special(state, turn, pending?.type === 'clarify' ? pending : null);
       if (special) return { reply: special, effects: {} };
     }
     return { reply: await this.answerQuestion(state, turn, pending?.type === 'clarify' ? pending : null), effects: {} };
@@ -144,7 +144,9 @@ export class Dialogue {
         if (!picked) return null;
         const entry = this.deps.retriever.entry(picked.entryId);
         if (!entry) return null;
-        return { reply: this.answerEntry(state, entry, pending.facet, 1), effects: { clarifiedFrom: pending.text } };
+        // An answer that asks something itself ("多久能拿到" matching an option) asks that facet.
+        const facet = this.deps.retriever.analyze(turn.text).facet.facet ?? pending.facet;
+        return { reply: this.answerEntry(state, entry, facet, 1), effects: { clarifiedFrom: pending.text } };
       }
       case 'walkthrough': {
         const move = stepMove(turn.plain);
@@ -221,10 +223,12 @@ export class Dialogue {
   }
 
   /** 一次性告知 and 一步步来: for the matter named in the message, else the one under discussion. */
-  private async special(state: DialogueState, turn: Turn): Promise<Reply | null> {
+  private async special(state: DialogueState, turn: Turn, clarifying: Extract<Pending, { type: 'clarify' }> | null): Promise<Reply | null> {
     const result = await this.deps.retriever.search(turn.text);
     const named = result.query.tokens.length > 0 && result.confidence >= Policy.answer ? result.candidates[0]?.entryId : undefined;
-    let entry = this.deps.retriever.entry(named ?? state.topicId ?? '');
+    // Asked while a question is open, it is about the one guide among the options, if there is one.
+    const offered = clarifying ? this.onlyGuide(clarifying.options, null)?.id : undefined;
+    let entry = this.deps.retriever.entry(named ?? offered ?? state.topicId ?? '');
     if (entry?.kind === 'faq' && entry.matterId) entry = this.deps.retriever.entry(entry.matterId);
     if (!entry || entry.kind !== 'matter') {
       return reply('clarify', '请问您要办理哪个事项？告诉我事项名称，例如“身份证补领”，我再为您一次性列出全部办事信息。', { candidates: candidatesOf(result, 3) });
@@ -407,13 +411,13 @@ export class Dialogue {
   }
 
   /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */
-  private onlyGuide(options: ClarifyOption[], facet: Facet): Matter | null {
+  private onlyGuide(options: ClarifyOption[], facet: Facet | null): Matter | null {
     const guides = new Set<string>();
     for (const option of options) {
       const entry = this.deps.retriever.entry(option.entryId);
       if (entry?.kind === 'matter') guides.add(entry.id);
       else if (entry?.kind === 'faq' && entry.matterId) guides.add(entry.matterId);
-      else if (entry?.kind === 'faq' && this.deps.retriever.analyze(entry.question).facet.facet === facet) return null;
+      else if (entry?.kind === 'faq' && facet && this.deps.retriever.analyze(entry.question).facet.facet === facet) return null;
     }
     const guide = guides.size === 1 ? this.deps.retriever.entry([...guides][0]!) : null;
     return guide?.kind === 'matter' ? guide : null;
