@@ -51,6 +51,18 @@ describe('Bm25Index', () => {
     expect(await search(1)).toEqual(['radio-lost', 'senior-card']);
   });
 
+  it('reads a word no entry uses through its synonyms', async () => {
+    const entries = [
+      matter('senior-card', { name: '老年人优待证' }),
+      matter('bank-card', { name: '银行卡挂失' }),
+    ];
+    const search = (unseenExpansionWeight: number): Promise<string[]> => rankedWith({ unseenExpansionWeight }, entries, '老人卡挂失');
+    // 1: the senior card, which 老人卡 means though no entry says it; 2: the bank card, which shares only the operation 挂失.
+    expect(await search(Bm25Defaults.unseenExpansionWeight)).toEqual(['senior-card', 'bank-card']);
+    // At the weight of an ordinary synonym the operation word wins.
+    expect(await search(Bm25Defaults.expansionWeight)).toEqual(['bank-card', 'senior-card']);
+  });
+
   it('lets the facet asked about tell apart FAQs on one subject', async () => {
     const entries = [
       faq('training-who', { question: '托育人员训练资格' }),

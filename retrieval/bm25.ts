@@ -18,11 +18,13 @@ export interface Bm25Options {
   expansionWeight: number;
   /** Further factor for words of operation (办理, 补办, 查询 …): the matter's object says more about which matter is meant. */
   actionWeight: number;
+  /** Query weight of the synonyms of a word no indexed entry uses. */
+  unseenExpansionWeight: number;
   /** Query weight of the facet wording (多少钱, 什么条件) and its synonyms. */
   facetWeight: number;
 }
 
-export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5, facetWeight: 0.6 });
+export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5, unseenExpansionWeight: 0.7, facetWeight: 0.6 });
 
 const AddChunk = 2000;
 
@@ -189,6 +191,12 @@ export class Bm25Index implements Stage {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** Whether some indexed document holds the term. */
+  private idfKnown(term: string): boolean {
+    const id = this.termIds.get(term);
+    return id !== undefined && this.df[id]! > 0;
+  }
+
   /** The query's weighted terms: what the user typed, its bigrams, and lexicon synonyms at a lower weight. */
   queryTerms(query: AnalyzedQuery): QueryTerm[] {
     const terms = new Map<string, QueryTerm>();
@@ -198,6 +206,11 @@ export class Bm25Index implements Stage {
     };
     for (const token of query.tokens) put(token, 1, 'word');
     for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);
+    // A word no entry uses (老人卡, 增驾) is only ever found through its synonyms: they stand in for it.
+    for (const token of query.tokens) {
+      if (this.idfKnown(token)) continue;
+      for (const synonym of this.analyzer.expand([token]).slice(1)) put(synonym, this.options.unseenExpansionWeight, 'synonym');
+    }
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
     // The facet wording, taken out of the retrieval text, still tells an FAQ asking the
     // same thing (收费多少钱？) from its neighbours (资格为何？): weak evidence, as synonyms.
