@@ -39,8 +39,26 @@ const guardCard = (id: string, subCase: string, material: string) => matter(id, 
   materials: [{ name: material, form: 'original', originals: 1, copies: 0, required: true }],
 });
 
+// Variants told apart by applicant (港澳 vs 台湾), by where they are handled
+// (the province, or one city), and by a sub-case the name adds (海洋工程).
+const doctor = (id: string, who: string, condition: string) => matter(id, {
+  name: `${who}中医师执业认定`, baseName: '境外中医师执业认定', region: '广东省', conditions: condition,
+});
+const lawFirm = (id: string, region: string, address: string) => matter(id, {
+  name: '律所开业许可', baseName: '律所开业许可', region, locations: [{ address }],
+});
+const review = (id: string, name: string, days: number) => matter(id, {
+  name, baseName: '环评文件审批', region: '广东省', timeLimits: { legal: { value: days, unit: 'working_day', text: `${days}个工作日` }, promised: null },
+});
+
 beforeAll(async () => {
   stack = await testStack();
+  stack.store.create(doctor('d-hkmo', '港澳', '持有港澳永久性居民身份证'), { actor: 'test' });
+  stack.store.create(doctor('d-tw', '台湾', '持有台湾居民来往大陆通行证'), { actor: 'test' });
+  stack.store.create(lawFirm('f-province', '广东省', '广州市越秀区省司法厅大楼'), { actor: 'test' });
+  stack.store.create(lawFirm('f-city', '广东省广州市', '广州市天河区市司法局'), { actor: 'test' });
+  stack.store.create(review('r-plain', '环评报告书审批', 30), { actor: 'test' });
+  stack.store.create(review('r-sea', '海洋工程环评报告书审批', 60), { actor: 'test' });
   // Two regional variants of one catalogue matter whose materials differ, and whose fees do not.
   stack.store.create(variant('v-gz', '广州', '广州申请表'), { actor: 'test' });
   stack.store.create(variant('v-sz', '深圳', '深圳申请表'), { actor: 'test' });
@@ -185,6 +203,13 @@ describe('near-identical matters', () => {
     expect(reply).toMatchObject({ kind: 'answer', entryId: 'e-city', facet: 'materials' });
     expect(reply.text).toContain('广州户口簿');
     expect(await conversation()('我是广州户口，想办团队游签注，要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'e-city' });
+  });
+
+  it('reads 香港 as the 港澳 of a variant, takes the province-wide variant when no place is said, and the plain one when no sub-case is', async () => {
+    expect(await conversation()('香港的中医师执业认定要什么条件')).toMatchObject({ kind: 'answer', entryId: 'd-hkmo', facet: 'conditions' });
+    // Handled by the province or by 广州: with no place said, the one that serves every citizen.
+    expect(await conversation()('律所开业许可在哪办')).toMatchObject({ kind: 'answer', entryId: 'f-province', facet: 'location' });
+    expect(await conversation()('环评报告书审批要多久')).toMatchObject({ kind: 'answer', entryId: 'r-plain', facet: 'time_limit' });
   });
 
   it('takes the variant for the sub-case the citizen describes, and sets aside those nobody mentioned', async () => {

@@ -70,6 +70,18 @@ function candidatesOf(result: RetrievalResult, n = 5): Candidate[] {
   return result.candidates.slice(0, n).map((c) => ({ entryId: c.entryId, title: c.title, score: c.score }));
 }
 
+/**
+ * Of variants that differ only in where they are handled (one name, regions
+ * 广东省 and 广东省广州市), the one whose region every other lies within: with
+ * no place said, it is the one that serves the citizen wherever they are.
+ */
+function widest(matters: Matter[]): Matter[] {
+  const first = matters[0];
+  if (!first || matters.some((m) => m.name !== first.name)) return matters;
+  const wide = matters.filter((m) => m.region && matters.every((o) => o.region?.includes(m.region!)));
+  return wide.length === 1 ? wide : matters;
+}
+
 /** The option a joint reading puts first with no other option close to it, if any. */
 function refinedOption(options: ClarifyOption[], together: RetrievalResult): string | null {
   const score = new Map(together.candidates.map((c) => [c.entryId, c.score]));
@@ -338,7 +350,7 @@ export class Dialogue {
     if (!group) return null;
     const rivals = [...group.members].sort((a, b) => (score.get(b.entryId) ?? 0) - (score.get(a.entryId) ?? 0));
     const meant = narrowVariants(rivals, `${result.query.normalized.text} ${state.region ?? ''}`);
-    const matters = meant.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter');
+    const matters = widest(meant.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter'));
     const asked = facet && facet !== 'overview' ? facet : null;
     const same = asked !== null && new Set(matters.map((m) => facetLines(m, asked).join('\n'))).size === 1;
     const first = matters[0];

@@ -21,10 +21,12 @@ const SubCases: { label: RegExp; said: RegExp; usual?: true }[] = [
 
 const Punctuation = /[\s\p{P}\p{S}]+/gu;
 
+/** Character pairs within each run of text, never across punctuation or spaces. */
 function bigrams(text: string): Set<string> {
-  const plain = text.replace(Punctuation, '');
   const out = new Set<string>();
-  for (let i = 0; i + 1 < plain.length; i++) out.add(plain.slice(i, i + 2));
+  for (const run of text.split(Punctuation)) {
+    for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2));
+  }
   return out;
 }
 
@@ -34,7 +36,8 @@ function bigrams(text: string): Set<string> {
  * region they gave earlier in the conversation.
  */
 export function narrowVariants<T extends VariantMember>(members: T[], said: string): T[] {
-  const text = said.replace(Punctuation, '');
+  // 香港 and 澳门 are what staff write as 港澳 (港澳居民, 港澳医师).
+  const text = said + (/香港|澳门/.test(said) ? ' 港澳' : '');
   const described = (m: T): string => `${m.distinguishing} ${m.title}`;
   // Sub-cases first: one the citizen described picks its variants; one nobody mentioned sets its variants aside.
   const saidCases = SubCases.filter((c) => c.said.test(text));
@@ -43,10 +46,16 @@ export function narrowVariants<T extends VariantMember>(members: T[], said: stri
   let pool = named.length > 0 ? named : members.filter((m) => !unsaid(m));
   if (pool.length === 0) pool = members;
   // Then the words that only one variant's description holds: "广州" for 广州市户籍居民.
-  const own = pool.map((m) => {
-    const others = new Set(pool.filter((o) => o !== m).flatMap((o) => [...bigrams(described(o))]));
-    return [...bigrams(described(m))].filter((b) => !others.has(b) && text.includes(b)).length;
-  });
-  const most = Math.max(...own);
-  return most > 0 ? pool.filter((_, i) => own[i] === most) : pool;
+  // Words of a variant's `of` text that no other variant's holds (twins with the same text aside).
+  const ownWords = (m: T, of: (x: T) => string): string[] => {
+    const others = new Set(pool.filter((o) => of(o) !== of(m)).flatMap((o) => [...bigrams(of(o))]));
+    return [...bigrams(of(m))].filter((b) => !others.has(b));
+  };
+  const heard = pool.map((m) => ownWords(m, described).filter((b) => text.includes(b)).length);
+  const most = Math.max(...heard);
+  if (most > 0) pool = pool.filter((_, i) => heard[i] === most);
+  // Last, a variant whose name adds words the citizen did not say (海洋工程…, (…射线装置))
+  // gives way to one whose name adds none: the plain matter is what a plain question asks.
+  const plain = pool.filter((m) => ownWords(m, (x) => x.title).every((b) => text.includes(b)));
+  return plain.length > 0 ? plain : pool;
 }
