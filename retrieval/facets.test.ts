@@ -82,6 +82,7 @@ const cases: Case[] = [
   ['什么是积分入户', 'overview', '积分入户'],
   ['公司地址变更', null, '地址变更'], // a matter name holding the cue 地址
   ['教师资格认定', null, '教师资格认定'],
+  ['高考考生资格确认怎么办', 'overview', '资格确认'], // a matter's name: 资格 inside it is no conditions question
   ['预约挂号', null, '预约挂号'], // a matter; 预约 inside it is masked
 ];
 
