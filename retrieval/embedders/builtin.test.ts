@@ -28,6 +28,14 @@ describe('builtin embedder', () => {
     expect(near).toBeGreaterThan(0.5);
     expect(near).toBeGreaterThan(wordCosine(said, embedWithModel(model, analyzer, '护照')));
     // Without synonyms the word part is empty: only character n-grams were left to match.
-    expect(wordCosine(embedWithModel({ ...model, synonymWeight: 0 }, analyzer, '驾照'), said)).toBe(0);
+    expect(wordCosine(embedWithModel({ ...model, synonymWeight: 0, unseenSynonymWeight: 0 }, analyzer, '驾照'), said)).toBe(0);
+  });
+
+  it('lets the synonyms of an unlearned word stand in for it beside the words it did learn', () => {
+    const model = trainBuiltinModel(analyzer, corpus());
+    const target = embedWithModel(model, analyzer, '驾驶证补领');
+    const asked = (m: typeof model): number => wordCosine(embedWithModel(m, analyzer, '驾照补领'), target);
+    // 驾照 is unlearned, 补领 learned: at an ordinary synonym's weight 驾驶证 would count for less than 补领.
+    expect(asked(model)).toBeGreaterThan(asked({ ...model, unseenSynonymWeight: model.synonymWeight }));
   });
 });

@@ -22,6 +22,8 @@ export interface BuiltinOptions {
   wordShare: number;
   /** Pooling weight of a lexicon synonym relative to the word written (as BM25's expansionWeight). */
   synonymWeight: number;
+  /** Pooling weight of the synonyms of a word the model never learned (as BM25's unseenExpansionWeight). */
+  unseenSynonymWeight: number;
   window: number;
   minCount: number;
   maxVocab: number;
@@ -34,12 +36,12 @@ export interface BuiltinOptions {
 export const BuiltinDefaults: Readonly<BuiltinOptions> = Object.freeze({
   // 64 word dimensions and one power iteration measured as good as 128 and two on the
   // shared data sets (top-1/top-3 within 0.2 points) at a third of the build time.
-  wordDims: 64, hashDims: 256, wordShare: 0.5, synonymWeight: 0.35, window: 4, minCount: 2, maxVocab: 6_000,
+  wordDims: 64, hashDims: 256, wordShare: 0.5, synonymWeight: 0.35, unseenSynonymWeight: 0.7, window: 4, minCount: 2, maxVocab: 6_000,
   maxTrainEntries: 6_000, powerIterations: 1, seed: 42,
 });
 
-/** 2: synonyms pooled (synonymWeight). */
-const ModelFormat = 2;
+/** 2: synonyms pooled (synonymWeight); 3: an unlearned word's synonyms stand in for it (unseenSynonymWeight). */
+const ModelFormat = 3;
 const ModelFile = 'builtin-model.bin';
 
 export interface BuiltinModel {
@@ -48,6 +50,7 @@ export interface BuiltinModel {
   hashDims: number;
   wordShare: number;
   synonymWeight: number;
+  unseenSynonymWeight: number;
   vocab: Map<string, number>;
   /** Row-major, one unit vector per vocabulary word (zero when the word had no contexts). */
   vectors: Float32Array;
@@ -155,7 +158,7 @@ export function trainBuiltinModel(
   for (const doc of docs) for (const gram of charGramSet(doc.titleText.join(' '))) gramDf.set(gram, (gramDf.get(gram) ?? 0) + 1);
 
   const digest = createHash('sha1').update(words.join('\n')).update(new Uint8Array(vectors.buffer)).digest('hex').slice(0, 12);
-  return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, synonymWeight: o.synonymWeight, vocab, vectors, wordIdf, gramDf, documents: docs.length };
+  return { modelId: `builtin-v${ModelFormat}-${digest}`, wordDims: o.wordDims, hashDims: o.hashDims, wordShare: o.wordShare, synonymWeight: o.synonymWeight, unseenSynonymWeight: o.unseenSynonymWeight, vocab, vectors, wordIdf, gramDf, documents: docs.length };
 }
 
 /** Truncated SVD of the PPMI matrix, rows weighted by √σ (symmetric weighting works best for similarity). */
@@ -173,12 +176,25 @@ export function embedWithModel(model: BuiltinModel, analyzer: Analyzer, text: st
   const normalized = analyzer.normalize(text).text;
   let wordNorm = 0;
   const tokens = analyzer.tokens(normalized);
-  // expand() lists the words written first, then their synonyms.
-  analyzer.expand(tokens).forEach((word, k) => {
+  const pool = (word: string, weight: number): void => {
     const i = model.vocab.get(word);
     if (i === undefined) return;
-    const w = model.wordIdf[i]! * (k < tokens.length ? 1 : model.synonymWeight);
+    const w = model.wordIdf[i]! * weight;
     for (let c = 0; c < wordDims; c++) out[c]! += w * model.vectors[i * wordDims + c]!;
+  };
+  // A word the model never learned (老人卡) has only its synonyms' vectors to stand for it.
+  const stand = new Set<string>();
+  for (const token of tokens) {
+    if (model.vocab.has(token)) continue;
+    for (const synonym of analyzer.expand([token]).slice(1)) {
+      if (stand.has(synonym)) continue;
+      stand.add(synonym);
+      pool(synonym, model.unseenSynonymWeight);
+    }
+  }
+  // expand() lists the words written first, then their synonyms.
+  analyzer.expand(tokens).forEach((word, k) => {
+    if (!stand.has(word)) pool(word, k < tokens.length ? 1 : model.synonymWeight);
   });
   for (let c = 0; c < wordDims; c++) wordNorm += out[c]! ** 2;
   const logDocuments = Math.log(model.documents + 1);
@@ -221,7 +237,8 @@ export function createBuiltinEmbedder(model: BuiltinModel, analyzer: Analyzer): 
 export async function saveBuiltinModel(model: BuiltinModel, dir: string): Promise<void> {
   const header = Buffer.from(JSON.stringify({
     format: ModelFormat, modelId: model.modelId, wordDims: model.wordDims, hashDims: model.hashDims,
-    wordShare: model.wordShare, synonymWeight: model.synonymWeight, documents: model.documents, vocab: [...model.vocab.keys()],
+    wordShare: model.wordShare, synonymWeight: model.synonymWeight, unseenSynonymWeight: model.unseenSynonymWeight, documents: model.documents,
+    vocab: [...model.vocab.keys()],
     wordIdf: Array.from(model.wordIdf), gramDf: [...model.gramDf],
   }));
   const length = Buffer.alloc(4);
@@ -230,7 +247,8 @@ export async function saveBuiltinModel(model: BuiltinModel, dir: string): Promis
 }
 
 interface ModelHeader {
-  format: number; modelId: string; wordDims: number; hashDims: number; wordShare: number; synonymWeight: number; documents: number;
+  format: number; modelId: string; wordDims: number; hashDims: number; wordShare: number; synonymWeight: number; unseenSynonymWeight: number;
+  documents: number;
   vocab: string[]; wordIdf: number[]; gramDf: [string, number][];
 }
 
@@ -251,7 +269,7 @@ export async function loadBuiltinModel(dir: string, modelId: string): Promise<Bu
   if (vectors.length !== header.vocab.length * header.wordDims) return null;
   return {
     modelId: header.modelId, wordDims: header.wordDims, hashDims: header.hashDims, wordShare: header.wordShare,
-    synonymWeight: header.synonymWeight, documents: header.documents, vocab: new Map(header.vocab.map((w, i) => [w, i])), vectors,
+    synonymWeight: header.synonymWeight, unseenSynonymWeight: header.unseenSynonymWeight, documents: header.documents, vocab: new Map(header.vocab.map((w, i) => [w, i])), vectors,
     wordIdf: Float32Array.from(header.wordIdf), gramDf: new Map(header.gramDf),
   };
 }
