@@ -343,12 +343,13 @@ export class Dialogue {
    */
   private variantChoice(state: DialogueState, result: RetrievalResult, facet: Facet | null): Reply | null {
     const top = result.candidates[0]!;
-    const score = new Map(result.candidates.map((c) => [c.entryId, c.score]));
-    // Only the variants that retrieval itself finds about as good as the best, labelled against each other.
+    // Only the variants that retrieval itself finds about as good as the best, labelled
+    // against each other, in the group's own (name) order: near-equal scores say
+    // nothing about which the citizen means, and a stable order reads better.
     const close = result.candidates.filter((c) => c.score >= top.score * Policy.closeRatio).map((c) => c.entryId);
     const group = this.deps.retriever.variantGroup(top.entryId, close);
     if (!group) return null;
-    const rivals = [...group.members].sort((a, b) => (score.get(b.entryId) ?? 0) - (score.get(a.entryId) ?? 0));
+    const rivals = group.members;
     const meant = narrowVariants(rivals, `${result.query.normalized.text} ${state.region ?? ''}`);
     const matters = widest(meant.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter'));
     const asked = facet && facet !== 'overview' ? facet : null;
