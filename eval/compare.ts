@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Report } from './metrics.ts';
 
-const figures: (keyof Report)[] = ['accuracy', 'wrongRate', 'clarifyRate', 'top3', 'mrr', 'facetAccuracy', 'oosPass', 'multiTurnAccuracy'];
+const figures: (keyof Report)[] = ['accuracy', 'wrongRate', 'clarifyRate', 'top1', 'top3', 'mrr', 'facetAccuracy', 'oosPass', 'multiTurnAccuracy'];
 
 export async function readReport(file: string): Promise<Report> {
   try {

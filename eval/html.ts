@@ -50,7 +50,7 @@ export interface HtmlOptions {
 export function renderHtml(report: Report, options: HtmlOptions): string {
   const headline: [string, string][] = [
     ['Accuracy 准确率', pct(report.accuracy)], ['Wrong 错答率', pct(report.wrongRate)], ['Clarified 澄清率', pct(report.clarifyRate)],
-    ['Top-3', pct(report.top3)], ['MRR', report.mrr.toFixed(3)], ['Facet 要素准确率', pct(report.facetAccuracy)],
+    ['Top-1', pct(report.top1)], ['Top-3', pct(report.top3)], ['MRR', report.mrr.toFixed(3)], ['Facet 要素准确率', pct(report.facetAccuracy)],
     ['Out of scope 拒答通过率', pct(report.oosPass)], ['Multi-turn 多轮准确率', pct(report.multiTurnAccuracy)],
     ['Latency p50 / p99', `${report.latencyMs.p50} / ${report.latencyMs.p99} ms`],
   ];

@@ -23,6 +23,8 @@ export interface Report {
   accuracy: number;
   wrongRate: number;
   clarifyRate: number;
+  /** The entry answered, or offered first, is expected: retrieval's top-1 as the citizen meets it. */
+  top1: number;
   top3: number;
   mrr: number;
   facetAccuracy: number;
@@ -83,6 +85,7 @@ export function summarize(run: RunResult): Report {
     accuracy: ratio(count('correct'), inScope.length),
     wrongRate: ratio(count('wrong'), inScope.length),
     clarifyRate: ratio(count('clarified'), inScope.length),
+    top1: ratio(inScope.filter((t) => t.reciprocalRank === 1).length, inScope.length),
     top3: ratio(inScope.filter((t) => t.top3).length, inScope.length),
     mrr: ratio(inScope.reduce((s, t) => s + t.reciprocalRank, 0), inScope.length),
     facetAccuracy: ratio(faceted.filter((t) => t.facetCorrect).length, faceted.length),
