@@ -3,7 +3,7 @@
 // or whose sub-case they described in their words (丢了 for 遗失补发) is the one;
 // a variant for a sub-case they did not mention (变更, 注销) is set aside, since
 // a citizen who needs a change or a cancellation says so.
-import type { VariantMember } from '../retrieval/index.ts';
+import { charBigrams, type VariantMember } from '../retrieval/index.ts';
 
 /**
  * Sub-cases of a catalogue matter: how staff label them, and how citizens say
@@ -23,11 +23,7 @@ const Punctuation = /[\s\p{P}\p{S}]+/gu;
 
 /** Character pairs within each run of text, never across punctuation or spaces. */
 function bigrams(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const run of text.split(Punctuation)) {
-    for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2));
-  }
-  return out;
+  return new Set(charBigrams(text.replace(Punctuation, ' ')));
 }
 
 /**

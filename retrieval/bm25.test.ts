@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.ts';
 import type { Entry } from '../knowledge/index.ts';
-import { Bm25Defaults, Bm25Index, charBigrams, type Bm25Options } from './bm25.ts';
+import { Bm25Defaults, Bm25Index, type Bm25Options } from './bm25.ts';
+import { charBigrams } from './segment.ts';
 import { analyzeQuery } from './retriever.ts';
 import { faq, matter } from '../test/fixtures.ts';
 import { corpus } from './testing.ts';

@@ -5,6 +5,7 @@
 import type { Entry } from '../knowledge/index.ts';
 import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
 import { defaultOperations } from './operations.ts';
+import { charBigrams } from './segment.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
 export interface Bm25Options {
@@ -30,16 +31,6 @@ const AddChunk = 2000;
 
 /** Bigrams live in the same dictionary as words, told apart by this prefix. */
 const BigramPrefix = '\u0001';
-
-/** Overlapping character pairs of each space-separated run: matches whatever the segmenter did. */
-export function charBigrams(text: string): string[] {
-  const grams: string[] = [];
-  for (const run of text.split(/\s+/)) {
-    const chars = [...run];
-    for (let i = 0; i + 1 < chars.length; i++) grams.push(chars[i]! + chars[i + 1]!);
-  }
-  return grams;
-}
 
 export interface QueryTerm {
   term: string;

@@ -11,6 +11,7 @@ export {
 } from './retriever.ts';
 export { createAnalyzer } from './analyzer.ts';
 export { normalize, toTraditional, detectScript, foldTerm } from './normalize.ts';
+export { charBigrams } from './segment.ts';
 export type {
   Analyzer, AnalyzedQuery, NormalizedText, FacetMatch, Script, Stage, StageHit, Embedder,
 } from './types.ts';

@@ -5,6 +5,7 @@
 // meant than its object does.
 import { readFileSync } from 'node:fs';
 import { entryTitle, type Entry } from '../knowledge/index.ts';
+import { charBigrams } from './segment.ts';
 import type { FusedCandidate } from './fusion.ts';
 import { foldTerm } from './normalize.ts';
 import type { AnalyzedQuery, Analyzer } from './types.ts';
@@ -86,15 +87,6 @@ interface Title {
   object: ReadonlySet<string>;
 }
 
-function bigrams(text: string): Set<string> {
-  const grams = new Set<string>();
-  for (const run of text.split(/\s+/)) {
-    const chars = [...run];
-    for (let i = 0; i + 1 < chars.length; i++) grams.add(chars[i]! + chars[i + 1]!);
-  }
-  return grams;
-}
-
 function sameObject(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   const smaller = Math.min(a.size, b.size);
   if (smaller === 0) return false;
@@ -117,7 +109,7 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
       const words = new Set(analyzer.tokens(text));
       title = {
         operations: new Set(operations.list.filter((op) => op.titleWords.some((w) => says(text, words, w)))),
-        object: bigrams(longWords.reduce((rest, word) => rest.split(word).join(' '), text)),
+        object: new Set(charBigrams(longWords.reduce((rest, word) => rest.split(word).join(' '), text))),
       };
       memo.set(entry, title);
     }

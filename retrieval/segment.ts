@@ -59,6 +59,16 @@ function ensureLoaded(): void {
   loaded = true;
 }
 
+/** Overlapping character pairs of each space-separated run: matches whatever the segmenter did. */
+export function charBigrams(text: string): string[] {
+  const grams: string[] = [];
+  for (const run of text.split(/\s+/)) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) grams.push(chars[i]! + chars[i + 1]!);
+  }
+  return grams;
+}
+
 /**
  * Words of normalised text for indexing and search: jieba's search mode (all
  * words plus the dictionary words inside long ones, HMM for unknown words),
