@@ -132,16 +132,16 @@ describe('context across turns', () => {
 describe('answering an open question', () => {
   it("answers a facet asked after a clarification from the one guide among its options", async () => {
     const say = conversation();
-    expect(await say('想开个体户')).toMatchObject({ kind: 'clarify' });
+    expect(await say('个体执照')).toMatchObject({ kind: 'clarify' });
     expect(await say('要准备什么')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'materials' });
   });
 
   it('answers the facet an option named in the reply asks, and 一次性告知 for the one guide offered', async () => {
     const say = conversation();
-    expect(await say('想开个体户')).toMatchObject({ kind: 'clarify' });
+    expect(await say('个体执照')).toMatchObject({ kind: 'clarify' });
     expect(await say('个体工商户设立登记要带什么')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'materials' });
     const sheet = conversation();
-    await sheet('想开个体户');
+    await sheet('个体执照');
     expect(await sheet('一次性告知')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business', facet: 'overview' });
   });
 

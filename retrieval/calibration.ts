@@ -23,7 +23,7 @@ export interface Calibration {
  * - coverage: the share (idf-weighted) of the query's words found in the entry's names;
  * - lexical: BM25 score against what a full name match would score;
  * - dense: cosine similarity of the best vector;
- * - titleCoverage: the share (idf-weighted) of the entry's own title the citizen said, synonyms counted;
+ * - titleCoverage: the share (idf-weighted) of the entry's own title the citizen said, synonyms counted; 1 when they said one of a matter's aliases in full;
  * - familyMargin: the margin over the best candidate of another matter (an FAQ and its own guide are not rivals);
  * - facetFit: whether the entry fits the facet asked (an FAQ asking another facet does not).
  */

@@ -78,6 +78,17 @@ describe('createRetriever', () => {
     expect(unrelated.confidence).toBeLessThan(0.2);
   });
 
+  it('takes an alias said as a phrase as naming its matter, and not the same words scattered', async () => {
+    const retriever = await createRetriever({}, { store: corpusStore(), analyzer });
+    // 身份证到期换证, with one character between two of its words.
+    const phrase = await retriever.search('身份证到期了换证');
+    const scattered = await retriever.search('身份证的事，到期前后能不能换证');
+    expect(phrase.candidates[0]!.entryId).toBe('id-renew');
+    expect(scattered.candidates[0]!.entryId).toBe('id-renew');
+    expect(phrase.features.titleCoverage).toBe(1);
+    expect(scattered.features.titleCoverage).toBeLessThan(1);
+  });
+
   it('searches only the stages asked for, and fuses with either method', async () => {
     for (const fusion of ['rrf', 'weighted'] as const) {
       const retriever = await createRetriever({ fusion }, { store: corpusStore(), analyzer });

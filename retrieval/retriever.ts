@@ -179,7 +179,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
   // An entry's phrasings (a matter's name and aliases, an FAQ's question and
   // alternates), normalised, and its title as words; memoised per entry object
   // (updates replace it).
-  interface Titles { phrasings: Set<string>; words: string[] }
+  interface Titles { phrasings: Set<string>; words: string[][] }
   const titles = new WeakMap<Entry, Titles>();
   const titlesOf = (entry: Entry): Titles => {
     let t = titles.get(entry);
@@ -187,7 +187,8 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       const texts = entry.kind === 'faq' ? [entry.question, ...entry.alternates] : [entry.name, ...entry.aliases];
       t = {
         phrasings: new Set(texts.map((x) => analyzer.normalize(x).text.replace(/\s+/g, ''))),
-        words: [...new Set(analyzer.tokens(analyzer.normalize(entryTitle(entry)).text))],
+        // The title first; a matter's aliases are names too, an FAQ's alternates only paraphrases.
+        words: (entry.kind === 'faq' ? [entry.question] : texts).map((x) => [...new Set(analyzer.tokens(analyzer.normalize(x).text))]),
       };
       titles.set(entry, t);
     }
@@ -203,6 +204,32 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     return entry?.kind === 'matter' && entry.baseName ? `base:${entry.baseName}` : id;
   };
 
+  /**
+   * Whether the text says these words (a name cut for search: 注册, 公司, 注册公司) in
+   * order, each as itself or a synonym, with at most one character between two of them
+   * (注册个公司): a phrase, not words gathered from across the message. Search cuts
+   * overlap, so the name is tried as its longest words and as its shortest.
+   */
+  const saysPhrase = (text: string, words: string[]): boolean => {
+    const longest = words.filter((w) => !words.some((other) => other !== w && other.includes(w)));
+    const shortest = words.filter((w) => !words.some((other) => other !== w && w.includes(other)));
+    return [longest, shortest].some((list) => list.length > 0 && inOrder(text, list));
+  };
+  const inOrder = (text: string, words: string[]): boolean => {
+    let end = -1;
+    for (const word of words) {
+      let found = -1;
+      let foundEnd = -1;
+      for (const form of analyzer.expand([word])) {
+        const at = text.indexOf(form, Math.max(0, end));
+        if (at >= 0 && (found < 0 || at < found)) [found, foundEnd] = [at, at + form.length];
+      }
+      if (found < 0 || (end >= 0 && found - end > 1)) return false;
+      end = foundEnd;
+    }
+    return true;
+  };
+
   const featuresOf = (query: AnalyzedQuery, fused: FusedCandidate[], stages: StageName[], prepared: PreparedQuery | null): ConfidenceFeatures => {
     const top = fused[0];
     if (!top) return { ...ZeroFeatures };
@@ -211,16 +238,20 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     const entry = cache.get(top.entryId);
     // How much of the entry's own title the citizen said, in their words or synonyms
     // (丢了 for 遗失), weighted by rarity: a bare name matched to a long, specific FAQ
-    // question scores low.
+    // question scores low. A matter's alias said as a phrase ("注册个公司") names it
+    // as surely as its title; part of an alias does not, as its rare words may be the
+    // generic ones (驾照找不到了: 找不到了).
+    const [title = [], ...aliases] = entry ? titlesOf(entry).words : [];
     const said = new Set(analyzer.expand(query.tokens));
+    const namedByAlias = aliases.some((words) => saysPhrase(query.text, words));
     let titleWeight = 0;
     let saidWeight = 0;
-    for (const word of entry ? titlesOf(entry).words : []) {
+    for (const word of title) {
       const weight = bm25.idf(word) || 1;
       titleWeight += weight;
       if (said.has(word)) saidWeight += weight;
     }
-    const titleCoverage = titleWeight > 0 ? saidWeight / titleWeight : 0;
+    const titleCoverage = namedByAlias ? 1 : titleWeight > 0 ? saidWeight / titleWeight : 0;
     // The margin over the best candidate of another matter: an FAQ and its own guide are not rivals.
     const family = familyOf(top.entryId);
     const rival = fused.find((c) => familyOf(c.entryId) !== family)?.score ?? 0;
