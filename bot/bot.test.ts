@@ -127,6 +127,24 @@ describe('context across turns', () => {
     expect(await say('那结婚登记要带什么')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'materials' });
     expect(await say('要钱吗')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'fees' });
   });
+
+  it('asks about "那…呢" naming another matter when unsure of it, keeping the facet, instead of answering the old one', async () => {
+    const say = conversation();
+    expect(await say('租房提取公积金要什么材料')).toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent', facet: 'materials' });
+    const asked = await say('买房提取呢');
+    expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(asked.candidates[0]!.entryId).toBe('demo-provident-fund-withdrawal-purchase');
+    expect(await say('1')).toMatchObject({ kind: 'answer', entryId: 'demo-provident-fund-withdrawal-purchase', facet: 'materials' });
+  });
+});
+
+describe('ties', () => {
+  it('asks between two matters scoring alike rather than guessing one', async () => {
+    const reply = await conversation()('公积金提取');
+    expect(reply).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(reply.candidates.slice(0, 2).map((c) => c.entryId).sort())
+      .toEqual(['demo-provident-fund-withdrawal-purchase', 'demo-provident-fund-withdrawal-rent']);
+  });
 });
 
 describe('answering an open question', () => {

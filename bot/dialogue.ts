@@ -313,7 +313,10 @@ export class Dialogue {
       }
     }
     const top = result.candidates[0];
-    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer) {
+    // Unsure what a facet question is about, it is about the matter under discussion;
+    // not when it names another ("那买房提取呢"), which is asked about instead.
+    const namesAnother = elliptical && top !== undefined && this.matterOf(top.entryId) !== subject?.id;
+    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer && !namesAnother) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
@@ -323,7 +326,8 @@ export class Dialogue {
 
     const variants = this.variantChoice(state, result, facet);
     if (variants) return variants;
-    if (result.confidence >= Policy.answer || this.guideOfItsFamily(result)) {
+    const tied = result.features.familyMargin < Policy.tieMargin;
+    if (!tied && (result.confidence >= Policy.answer || this.guideOfItsFamily(result))) {
       return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
     }
     // Between the thresholds: ask rather than risk a wrong answer.
@@ -421,6 +425,12 @@ export class Dialogue {
       quickReplies: options.map((o) => o.label),
       card: { type: 'options', options: options.map((o, i) => ({ n: i + 1, entryId: o.entryId, label: o.label })) },
     });
+  }
+
+  /** The matter an entry is about: an FAQ's linked matter, else the entry itself. */
+  private matterOf(entryId: string): string {
+    const entry = this.deps.retriever.entry(entryId);
+    return entry?.kind === 'faq' && entry.matterId ? entry.matterId : entryId;
   }
 
   /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */

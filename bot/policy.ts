@@ -11,6 +11,13 @@ export const Policy = {
   fallback: CalibratedThresholds.fallback,
   /** Candidates scoring within this ratio of the best are close enough to ask about. */
   closeRatio: 0.9,
+  /**
+   * A rival matter (not the top entry's own FAQ or variant) scoring within this share
+   * of the best is a tie: the calibration weighs this margin little, as it is small for
+   * many right answers too, but between two matters this close a wrong guess costs more
+   * than a question, so the dialogue asks.
+   */
+  tieMargin: 0.03,
   /** At most this many options in a clarifying question. */
   maxOptions: 5,
   /** Offer a satisfaction rating once this many answers were given. */
