@@ -1,5 +1,7 @@
 // The text-analysis front of retrieval: normalise → segment → expand, plus
 // facet detection. Indexing and querying both go through it so they agree.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Analyzer } from './types.ts';
 import { normalize } from './normalize.ts';
 import { addWords, tokens } from './segment.ts';
@@ -20,6 +22,7 @@ import { detectFacet } from './facets.ts';
 export function createAnalyzer(): Analyzer {
   const lexicon = defaultLexicon();
   return {
+    version: lexiconVersion(),
     normalize,
     // A misspelt or variant-spelt word is read as the word meant, at full weight:
     // "身份正" and Taiwan's "身分证" are 身份证 to a citizen.
@@ -33,4 +36,17 @@ export function createAnalyzer(): Analyzer {
     detectFacet,
     addWords,
   };
+}
+
+let shippedVersion: string | undefined;
+
+/** A digest of every file in ./lexicon/ (synonyms, stopwords, facet cues, operations). */
+function lexiconVersion(): string {
+  if (shippedVersion === undefined) {
+    const dir = new URL('./lexicon/', import.meta.url);
+    const hash = createHash('sha1');
+    for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(new URL(name, dir)));
+    shippedVersion = hash.digest('hex').slice(0, 12);
+  }
+  return shippedVersion;
 }

@@ -61,6 +61,15 @@ describe('persisted dense index', () => {
     expect(hits).not.toContain('parking-fee');
   });
 
+  it('is rebuilt when the lexicon changed since it was saved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'banshi-hnsw-'));
+    const store = corpusStore();
+    await (await createRetriever({ dataDir: dir }, { store, analyzer })).close();
+    const edited = { ...analyzer, version: `${analyzer.version}-edited` };
+    const reopened = await createRetriever({ dataDir: dir }, { store, analyzer: edited });
+    expect(reopened.info().dense).toMatchObject({ source: 'built', reason: 'embedder settings changed' });
+  });
+
   it('is rebuilt when the manifest names another format, engine or dimension', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'banshi-hnsw-'));
     const store = corpusStore();

@@ -30,6 +30,8 @@ export interface Analyzer {
   detectFacet(normalizedText: string): FacetMatch;
   /** Teaches the segmenter words from the knowledge base (matter names, aliases). */
   addWords(words: Iterable<string>): void;
+  /** Changes whenever the lexicon files change: vectors made with another version are stale. */
+  readonly version: string;
 }
 
 /** A scored hit of one stage: [entry id, score], best first. */

@@ -281,7 +281,8 @@ export function builtinSource(analyzer: Analyzer, options: Partial<BuiltinOption
   return {
     engine: 'builtin',
     dimensions: settings.wordDims + settings.hashDims,
-    settings: JSON.stringify(settings),
+    // The analyzer's lexicon shapes every vector: a new one makes a persisted index stale.
+    settings: JSON.stringify({ ...settings, analyzer: analyzer.version }),
     load: async (dir, modelId) => {
       model = await loadBuiltinModel(dir, modelId);
       return model ? createBuiltinEmbedder(model, analyzer) : null;
