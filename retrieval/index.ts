@@ -27,7 +27,7 @@ export { CalibratedThresholds, HandSetCalibration, readCalibrationFile, type Cal
 
 // Benchmark and quality probes (`banshi bench`)
 export { seededRandom } from './embedders/svd.ts';
-export { benchRetrieval, syntheticEntries, rankQuality, memorySource, type BenchConfig, type BenchResult, type RankQuality } from './bench.ts';
+export { benchRetrieval, perturbedQuery, syntheticEntries, rankQuality, memorySource, type BenchConfig, type BenchResult, type RankQuality } from './bench.ts';
 
 // Building blocks, for the hit test and for tests of other parts
 export { fuse, FusionDefaults, type FusionMethod, type FusionOptions, type FusedCandidate, type StageName, type StageScore } from './fusion.ts';

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { compareReports, readCases, readReport, renderHtml, runCases, summarize, CaseFileError, type EvalCase } from '../../eval/index.ts';
 import { KnowledgeStore, entryTitle, importSource, isImportFormat, openDatabase, ImportFormats } from '../../knowledge/index.ts';
 import { UsageError, oneOf, parse } from '../args.ts';
-import { openStack } from '../stack.ts';
+import { perturbedQuery, seededRandom } from '../../retrieval/index.ts';
+import { openStack, type Stack } from '../stack.ts';
 
 const StageSets = ['bm25', 'dense', 'hybrid'] as const;
 
@@ -72,6 +73,7 @@ export async function evaluate(args: string[]): Promise<number> {
       retrieval: { stages: stages === 'hybrid' ? ['bm25', 'dense'] : [stages] },
     });
     process.stderr.write(`running ${cases.length} cases against ${stack.retriever.size()} entries (${setup}, stages: ${stages})\n`);
+    await warmUp(stack);
     const run = await runCases(stack.bot, cases, (done) => {
       if (done % 100 === 0) process.stderr.write(`  ${done}/${cases.length}\n`);
     });
@@ -92,5 +94,19 @@ export async function evaluate(args: string[]): Promise<number> {
     return 0;
   } finally {
     await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A hundred turns on queries made from the knowledge base itself (never from the
+ * cases), so the JIT, the segmenter and the lazily built tables are warm, as in a
+ * running server, and the first cases' latency does not stand for the rest.
+ */
+async function warmUp(stack: Stack): Promise<void> {
+  const entries = [...stack.store.liveEntries()];
+  const random = seededRandom(7);
+  for (let i = 0; i < 100 && entries.length > 0; i++) {
+    const text = perturbedQuery(entries[Math.floor(random() * entries.length)]!, random);
+    await stack.bot.handleMessage({ session: `eval-warmup-${i}`, channel: 'eval', text });
   }
 }
