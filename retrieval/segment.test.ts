@@ -48,6 +48,12 @@ describe('addWords', () => {
     expect(tokens('粤商通怎么用')).toContain('粤商通');
   });
 
+  it('keeps a run of digits whole even where a taught word begins with part of it', () => {
+    addWords(['12345热线']);
+    expect(tokens('123456789')).toEqual(['123456789']);
+    expect(tokens('拨打12345热线')).toEqual(expect.arrayContaining(['12345', '热线']));
+  });
+
   it('leaves long names for jieba to split, so their inner words stay searchable', () => {
     addWords(['省内单位安全技术防范系统设计施工维修资格证企业信息查询']);
     expect(tokens('安全技术防范系统')).toEqual(expect.arrayContaining(['安全', '技术', '防范', '系统']));

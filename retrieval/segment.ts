@@ -20,6 +20,7 @@ const USER_WORD_FREQUENCY = 50_000;
 const MAX_TAUGHT_LENGTH = 6;
 
 const HAN = /\p{Script=Han}/u;
+const DIGITS = /(\d+)/;
 const CONTENT = /[\p{L}\p{N}]/u;
 const NOT_WORD = /[^\p{L}\p{N}]+/u;
 
@@ -78,10 +79,14 @@ export function charBigrams(text: string): string[] {
 export function tokens(text: string): string[] {
   ensureLoaded();
   const out: string[] = [];
-  for (const raw of nodejieba.cutForSearch(text, true)) {
-    const word = raw.toLowerCase();
-    if (!CONTENT.test(word) || stopwords.has(word)) continue;
-    out.push(word);
+  // A run of digits is one number: jieba would cut 123456789 at a word it was taught (12345热线).
+  for (const part of text.split(DIGITS)) {
+    const words = /^\d+$/.test(part) ? [part] : nodejieba.cutForSearch(part, true);
+    for (const raw of words) {
+      const word = raw.toLowerCase();
+      if (!CONTENT.test(word) || stopwords.has(word)) continue;
+      out.push(word);
+    }
   }
   return out;
 }

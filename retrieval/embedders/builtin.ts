@@ -40,8 +40,8 @@ export const BuiltinDefaults: Readonly<BuiltinOptions> = Object.freeze({
   maxTrainEntries: 6_000, powerIterations: 1, seed: 42,
 });
 
-/** 2: synonyms pooled (synonymWeight); 3: an unlearned word's synonyms stand in for it (unseenSynonymWeight). */
-const ModelFormat = 3;
+/** 2: synonyms pooled (synonymWeight); 3: an unlearned word's synonyms stand in for it (unseenSynonymWeight); 4: a digit run is one word. */
+const ModelFormat = 4;
 const ModelFile = 'builtin-model.bin';
 
 export interface BuiltinModel {
