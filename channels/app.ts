@@ -9,7 +9,7 @@ import { chatRoutes } from './api/chat.ts';
 import { createChannelContext, type ChannelDeps } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { kioskPlugin, type KioskOptions } from './kiosk/plugin.ts';
-import { loggerOptions } from './logger.ts';
+import { AccessLog, loggerOptions } from './logger.ts';
 import { webPlugin } from './web/plugin.ts';
 import { wechatPlugin, type WechatOptions } from './wechat/plugin.ts';
 
@@ -33,6 +33,7 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
   const settings = { ...AppDefaults, ...config };
   const app = Fastify({
     logger: loggerOptions(settings.logLevel),
+    logController: new AccessLog(),
     bodyLimit: settings.bodyLimit,
     // Graceful shutdown: stop accepting, let in-flight requests finish.
     return503OnClosing: true,

@@ -25,18 +25,20 @@ export function createChannelContext(deps: ChannelDeps): ChannelContext {
   return {
     ...deps,
     sessions: new Sessions(deps.store.db),
-    turn(incoming, log) {
-      const turnLog = log.child({ channel: incoming.channel, session: incoming.session });
+    async turn(incoming, log) {
       const started = performance.now();
-      const pending = deps.bot.handleMessage(incoming).then((reply) => {
-        turnLog.info({ kind: reply.kind, entryId: reply.entryId, facet: reply.facet, confidence: reply.confidence,
-          ms: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
-        return reply;
-      });
+      const pending = deps.bot.handleMessage(incoming);
       inFlight.add(pending);
-      const forget = (): void => { inFlight.delete(pending); };
-      pending.then(forget, forget);
-      return pending;
+      try {
+        const reply = await pending;
+        // Fields on the one line rather than a child logger: a child of the request's fresh logger
+        // costs ~10 µs (pino builds it on a new prototype), and nothing else is logged through it.
+        log.info({ channel: incoming.channel, session: incoming.session, kind: reply.kind, entryId: reply.entryId, facet: reply.facet,
+          confidence: reply.confidence, ms: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
+        return reply;
+      } finally {
+        inFlight.delete(pending);
+      }
     },
     async drain() {
       await Promise.allSettled([...inFlight]);

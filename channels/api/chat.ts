@@ -21,7 +21,6 @@ export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Pro
 
   app.get<{ Querystring: { session?: string } }>('/ws', { websocket: true }, (socket: WebSocket, request) => {
     const session = ctx.sessions.resolve(request.query.session, 'web');
-    const log = request.log.child({ channel: 'web', session });
     const send = (frame: unknown): void => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame)); };
     send({ type: 'welcome', session, reply: web.welcome(session) });
     socket.on('message', (data: RawData) => {
@@ -37,10 +36,11 @@ export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Pro
         send({ type: 'error', error: 'BAD_REQUEST', message: '/text must be a non-empty string of at most 1000 characters' });
         return;
       }
-      web.answer({ session, text: f.text }, log)
+      // The turn logs its channel and session itself: a child logger with them would repeat both on its line.
+      web.answer({ session, text: f.text }, request.log)
         .then((reply) => send({ type: 'reply', session, reply }))
         .catch((error: unknown) => {
-          log.error({ err: error }, 'turn failed');
+          request.log.error({ err: error, channel: 'web', session }, 'turn failed');
           send({ type: 'error', error: 'INTERNAL', message: 'internal error' });
         });
     });

@@ -44,9 +44,10 @@ export async function webPlugin(app: FastifyInstance, ctx: ChannelContext): Prom
 
   // The widget runs on other sites' pages (data-server). Any origin may call the
   // chat API; no cookies are involved, so no credentials are allowed.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isChatApi(request.url)) return;
-    void reply.header('access-control-allow-origin', '*');
+  // Not async: this runs on every request, and an async hook costs each one a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isChatApi(request.url)) void reply.header('access-control-allow-origin', '*');
+    done();
   });
 
   await app.register(async (scope) => {
