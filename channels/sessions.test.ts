@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../knowledge/index.ts';
 import { Sessions } from './sessions.ts';
 
@@ -19,15 +19,47 @@ describe('Sessions', () => {
   });
 
   it('records when a session was last seen, to the minute', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      db = openDatabase(':memory:');
+      const sessions = new Sessions(db);
+      const id = sessions.resolve(undefined, 'web');
+      const issued = lastSeen(id);
+      vi.advanceTimersByTime(30_000);
+      sessions.resolve(id, 'web');
+      expect(lastSeen(id)).toBe(issued);
+      vi.advanceTimersByTime(31_000);
+      sessions.resolve(id, 'web');
+      expect(lastSeen(id)).toBe(new Date().toISOString());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('continues a session another server process issued, on its channel only', () => {
     db = openDatabase(':memory:');
-    const sessions = new Sessions(db);
-    const id = sessions.resolve(undefined, 'web');
-    const recent = new Date(Date.now() - 30_000).toISOString();
-    db.prepare('UPDATE sessions SET last_seen = ? WHERE id = ?').run(recent, id);
-    sessions.resolve(id, 'web');
-    expect(lastSeen(id)).toBe(recent);
-    db.prepare('UPDATE sessions SET last_seen = ? WHERE id = ?').run('2026-01-01T00:00:00.000Z', id);
-    sessions.resolve(id, 'web');
-    expect(Date.now() - Date.parse(lastSeen(id))).toBeLessThan(5_000);
+    const issued = new Sessions(db).resolve(undefined, 'kiosk');
+    const other = new Sessions(db);
+    expect(other.resolve(issued, 'web')).not.toBe(issued);
+    expect(other.resolve(issued, 'kiosk')).toBe(issued);
+  });
+
+  it('keeps one session per WeChat user and records when it was last seen, to the minute', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      db = openDatabase(':memory:');
+      const sessions = new Sessions(db);
+      const id = sessions.forUser('wechat', 'openid-1');
+      const first = lastSeen(id);
+      vi.advanceTimersByTime(30_000);
+      expect(sessions.forUser('wechat', 'openid-1')).toBe(id);
+      expect(lastSeen(id)).toBe(first);
+      vi.advanceTimersByTime(31_000);
+      sessions.forUser('wechat', 'openid-1');
+      expect(lastSeen(id)).toBe(new Date().toISOString());
+      expect(new Sessions(db).forUser('wechat', 'openid-1')).toBe(id);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
