@@ -375,19 +375,23 @@ export class Dialogue {
 
   /**
    * Whether the top entry is a matter guide and every close rival is one of its
-   * own entries (its FAQs, its variants), with retrieval more sure than not of the matter: a
-   * clarification would then only ask the citizen to choose between the guide
-   * and narrower questions about the same matter that they did not ask.
+   * own FAQs, with retrieval more sure than not of the matter (or one of its
+   * variants, with retrieval sure of it: which variant is meant is otherwise the
+   * variant question's to ask): a clarification would then only ask the citizen to
+   * choose between the guide and narrower questions about the same matter that
+   * they did not ask.
    */
   private guideOfItsFamily(result: RetrievalResult): boolean {
     const top = result.candidates[0];
     const guide = top ? this.deps.retriever.entry(top.entryId) : null;
-    if (guide?.kind !== 'matter' || familyConfidence(result) < Policy.familyAnswer) return false;
+    const sure = familyConfidence(result);
+    if (guide?.kind !== 'matter' || sure < Policy.familyAnswer) return false;
     const base = this.deps.retriever.variantGroup(guide.id)?.baseName;
     return closeCandidates(result).every((c) => {
       const entry = this.deps.retriever.entry(c.entryId);
       if (entry?.kind === 'faq') return entry.matterId === guide.id;
-      return c.entryId === guide.id || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base);
+      return c.entryId === guide.id
+        || (sure >= Policy.answer && base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base);
     });
   }
 
