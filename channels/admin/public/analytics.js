@@ -26,10 +26,11 @@ function daysBetween(from, to) {
 const short = (day) => day.slice(5);
 
 export async function render(main, route) {
-  const today = isoDay(new Date());
   const p = route.params;
   const fromInput = el('input', { type: 'date', id: nextId('from'), value: p.get('from') ?? isoDay(new Date(Date.now() - 29 * 86_400_000)) });
-  const toInput = el('input', { type: 'date', id: nextId('to'), value: p.get('to') ?? today });
+  // Empty: through today as the server counts days (its reporting time zone, which may
+  // already be tomorrow, or still yesterday, in this browser's).
+  const toInput = el('input', { type: 'date', id: nextId('to'), value: p.get('to') ?? '' });
   const channel = el('select', { id: nextId('channel') }, el('option', { value: '', text: '全部渠道' }));
   const message = el('div', { hidden: true });
   const body = el('div', { class: 'analytics', attrs: { 'aria-live': 'polite' } });
@@ -42,7 +43,7 @@ export async function render(main, route) {
   } } });
   const form = el('form', { class: 'filters', on: { submit: (e) => { e.preventDefault(); void load(); } } },
     el('div', { class: 'field' }, el('label', { attrs: { for: fromInput.id }, text: '开始日期' }), fromInput),
-    el('div', { class: 'field' }, el('label', { attrs: { for: toInput.id }, text: '结束日期' }), toInput),
+    el('div', { class: 'field' }, el('label', { attrs: { for: toInput.id }, text: '结束日期（留空为今天）' }), toInput),
     el('div', { class: 'field' }, el('label', { attrs: { for: channel.id }, text: '渠道' }), channel),
     el('div', { class: 'field submit' }, el('button', { type: 'submit', class: 'primary', text: '查看' })),
     el('div', { class: 'field submit' }, csv));
@@ -88,7 +89,8 @@ export async function render(main, route) {
   }
 
   function draw(a, q, perChannel) {
-    const days = daysBetween(q.from || a.byDay[0]?.day || today, q.to || today);
+    const reportToday = new Date(Date.now() + a.range.timezoneOffsetMinutes * 60_000).toISOString().slice(0, 10);
+    const days = daysBetween(q.from || a.byDay[0]?.day || reportToday, q.to || reportToday);
     const byDay = new Map(a.byDay.map((d) => [d.day, d]));
     const t = a.totals;
     const summary = el('div', { class: 'stats' },
