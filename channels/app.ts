@@ -57,7 +57,7 @@ export async function buildApp(config: Partial<AppConfig>, deps: ChannelDeps): P
   app.addHook('onClose', async () => { await ctx.drain(); });
 
   app.get('/healthz', async () => ({ status: 'ok', entries: deps.retriever.size() }));
-  await app.register(async (scope) => chatRoutes(scope, ctx));
+  await app.register(async (scope) => chatRoutes(scope, ctx, { messagesPerMinute: settings.rateLimitPerMinute }));
   await app.register(async (scope) => adminPlugin(scope, ctx, { token: settings.adminToken }), { prefix: '/api/admin' });
   await app.register(async (scope) => adminUiPlugin(scope));
   // On the root, not in a scope of its own: its CORS hook must reach /api/chat.

@@ -11,8 +11,37 @@ const ChatBody = Type.Object({
 
 const WsMessage = Type.Object({ type: Type.Literal('message'), text: Type.String({ minLength: 1, maxLength: 1000 }) });
 
-export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Promise<void> {
+/**
+ * Messages per client (address) and minute over WebSocket: the HTTP rate limit counts
+ * a socket's upgrade request once, not the turns sent through it. Per process, as the
+ * HTTP limit is.
+ */
+export class MessageRate {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Counts one message; false when the client is over its limit for this minute. */
+  take(client: string, now = Date.now()): boolean {
+    if (this.perMinute <= 0) return true;
+    let window = this.windows.get(client);
+    if (!window || now - window.start >= 60_000) {
+      if (this.windows.size >= 10_000) this.forgetBefore(now - 60_000);
+      window = { start: now, count: 0 };
+      this.windows.set(client, window);
+    }
+    window.count += 1;
+    return window.count <= this.perMinute;
+  }
+
+  private forgetBefore(time: number): void {
+    for (const [client, window] of this.windows) if (window.start < time) this.windows.delete(client);
+  }
+}
+
+export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext, options: { messagesPerMinute: number }): Promise<void> {
   const web = new JsonChannel('web', ctx);
+  const rate = new MessageRate(options.messagesPerMinute);
   app.post<{ Body: Static<typeof ChatBody> }>('/api/chat', { schema: { body: ChatBody } }, async (request) => {
     const session = ctx.sessions.resolve(request.body.session, 'web');
     const reply = await web.answer({ session, text: request.body.text }, request.log);
@@ -34,6 +63,10 @@ export async function chatRoutes(app: FastifyInstance, ctx: ChannelContext): Pro
       const f = frame as Partial<Static<typeof WsMessage>>;
       if (f?.type !== 'message' || typeof f.text !== 'string' || f.text.trim() === '' || f.text.length > 1000) {
         send({ type: 'error', error: 'BAD_REQUEST', message: '/text must be a non-empty string of at most 1000 characters' });
+        return;
+      }
+      if (!rate.take(request.ip)) {
+        send({ type: 'error', error: 'RATE_LIMITED', message: `too many messages: at most ${options.messagesPerMinute} a minute` });
         return;
       }
       // The turn logs its channel and session itself: a child logger with them would repeat both on its line.
