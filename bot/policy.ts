@@ -10,8 +10,9 @@ export const Policy = {
   /** Below: fall back honestly instead of guessing. */
   fallback: CalibratedThresholds.fallback,
   /**
-   * When every close candidate is one matter's own (its guide, FAQs, variants), only
-   * which matter is in doubt: its guide is answered from this family confidence. On
+   * When every close candidate is one matter's guide or its own FAQs, only which
+   * matter is in doubt: the guide is answered from this family confidence (rival
+   * variants still need the answer threshold: the variant question decides). On
    * the bundled and the blind hold-out cases 0.6 and 0.5 added right answers and no
    * wrong ones (0.4 began to); 0.5 also answered a bare "补贴" with the one allowance
    * whose FAQs happened to lead, so 0.6.
