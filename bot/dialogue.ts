@@ -241,7 +241,7 @@ export class Dialogue {
     // Asked while a question is open, it is about the one guide among the options, if there is one.
     const offered = clarifying ? this.onlyGuide(clarifying.options, null)?.id : undefined;
     let entry = this.deps.retriever.entry(named ?? offered ?? state.topicId ?? '');
-    if (entry?.kind === 'faq' && entry.matterId) entry = this.deps.retriever.entry(entry.matterId);
+    if (entry) entry = this.deps.retriever.entry(this.matterOf(entry.id));
     if (!entry || entry.kind !== 'matter') {
       return reply('clarify', '请问您要办理哪个事项？告诉我事项名称，例如“身份证补领”，我再为您一次性列出全部办事信息。', { candidates: candidatesOf(result, 3) });
     }
@@ -281,7 +281,7 @@ export class Dialogue {
       if (guide) return this.answerEntry(state, guide, facet, Math.max(alone.confidence, 0.8), alone);
       return this.clarify(state, clarifying.text, facet, clarifying.options, alone, '请先告诉我您想问的是哪一项：');
     }
-    const subject = topic?.kind === 'faq' && topic.matterId ? this.deps.retriever.entry(topic.matterId) ?? topic : topic;
+    const subject = topic ? this.deps.retriever.entry(this.matterOf(topic.id)) ?? topic : topic;
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
       return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
     }
