@@ -116,7 +116,7 @@ describe('context across turns', () => {
   it("answers a matter's guide when the only other close candidates are that matter's own FAQs", async () => {
     const reply = await conversation()('刚提了辆新车，要上牌照');
     expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-vehicle-registration', facet: 'overview' });
-    // Less sure, but nothing else comes close (family confidence 0.6–0.75).
+    // Less sure than the answer threshold, but nothing else comes close (family confidence over Policy.familyAnswer).
     expect(await conversation()('个体执照')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business' });
     // A bare word whose one matter's FAQs happen to lead is still asked about.
     expect(await conversation()('想了解一下补贴')).toMatchObject({ kind: 'clarify', entryId: null });
