@@ -113,11 +113,14 @@ describe('answering the facet asked', () => {
 });
 
 describe('context across turns', () => {
-  it("answers a matter's guide when the only other close candidates are that matter's own FAQs", async () => {
+  it("answers within one matter's family when only its own entries come close", async () => {
     const reply = await conversation()('刚提了辆新车，要上牌照');
     expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-vehicle-registration', facet: 'overview' });
     // Less sure than the answer threshold, but nothing else comes close (family confidence over Policy.familyAnswer).
     expect(await conversation()('个体执照')).toMatchObject({ kind: 'answer', entryId: 'demo-individual-business' });
+    // An FAQ whose only close rival is its own matter's guide: the FAQ, not a question.
+    expect(await conversation()('4S店代办上牌收费太贵了，自己去上牌要多少钱'))
+      .toMatchObject({ kind: 'answer', entryId: 'demo-faq-076' });
     // A bare word whose one matter's FAQs happen to lead is still asked about.
     expect(await conversation()('想了解一下补贴')).toMatchObject({ kind: 'clarify', entryId: null });
   });

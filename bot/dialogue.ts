@@ -379,13 +379,17 @@ export class Dialogue {
    * variants, with retrieval sure of it: which variant is meant is otherwise the
    * variant question's to ask): a clarification would then only ask the citizen to
    * choose between the guide and narrower questions about the same matter that
-   * they did not ask.
+   * they did not ask. Likewise an FAQ whose only close rival is its own matter's
+   * guide: the broader answer, not another question.
    */
   private guideOfItsFamily(result: RetrievalResult): boolean {
     const top = result.candidates[0];
     const guide = top ? this.deps.retriever.entry(top.entryId) : null;
     const sure = familyConfidence(result);
-    if (guide?.kind !== 'matter' || sure < Policy.familyAnswer) return false;
+    if (!guide || sure < Policy.familyAnswer) return false;
+    if (guide.kind === 'faq') {
+      return guide.matterId !== null && closeCandidates(result).every((c) => c.entryId === guide.id || c.entryId === guide.matterId);
+    }
     const base = this.deps.retriever.variantGroup(guide.id)?.baseName;
     return closeCandidates(result).every((c) => {
       const entry = this.deps.retriever.entry(c.entryId);
