@@ -180,6 +180,15 @@ describe('answering an open question', () => {
     expect((await other('驾照也丢了')).entryId).not.toBe('demo-social-security-card-loss');
   });
 
+  it('takes the offered guide whose sub-case the answer describes, unless it names something else', async () => {
+    const say = conversation();
+    expect(await say('我要办社保卡')).toMatchObject({ kind: 'clarify' });
+    expect(await say('头一次办，之前没有过')).toMatchObject({ kind: 'answer', entryId: 'demo-social-security-card' });
+    const other = conversation();
+    expect(await other('我要办社保卡')).toMatchObject({ kind: 'clarify' });
+    expect((await other('户口本找不到了')).entryId).not.toBe('demo-social-security-card-loss');
+  });
+
   it('keeps the topics a fallback lists open: their number picks one', async () => {
     const say = conversation();
     const fallback = await say('户籍方面的问题想咨询');

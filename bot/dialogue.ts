@@ -12,7 +12,7 @@ import { Policy, familyConfidence } from './policy.ts';
 import { detectRegion, servesPlace } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
 import type { Candidate, Reply, ReplyKind } from './reply.ts';
-import { narrowVariants } from './variant-choice.ts';
+import { describesSubCase, namesAnotherSubject, narrowVariants } from './variant-choice.ts';
 
 interface ClarifyOption {
   entryId: string;
@@ -281,6 +281,10 @@ export class Dialogue {
       if (guide) return this.answerEntry(state, guide, facet, Math.max(alone.confidence, 0.8), alone);
       return this.clarify(state, clarifying.text, facet, clarifying.options, alone, '请先告诉我您想问的是哪一项：');
     }
+    // "第一次申请" answering "社保卡：申领，还是挂失补换？" describes the sub-case of one of the
+    // guides offered; unless the message itself clearly names something, that guide is meant.
+    const described = clarifying && alone.confidence < Policy.answer ? this.describedGuide(clarifying.options, turn.plain, alone) : null;
+    if (described) return this.answerEntry(state, described, facet, Math.max(alone.confidence, 0.8), alone);
     const subject = topic ? this.deps.retriever.entry(this.matterOf(topic.id)) ?? topic : topic;
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
       return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
@@ -442,6 +446,20 @@ export class Dialogue {
   }
 
   /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */
+  /**
+   * The one guide among the options whose sub-case the citizen's words describe, if
+   * their words leave one and name nothing the options do not.
+   */
+  private describedGuide(options: ClarifyOption[], said: string, result: RetrievalResult): Matter | null {
+    if (!describesSubCase(said)) return null;
+    const guides = options.map((o) => this.deps.retriever.entry(o.entryId)).filter((e): e is Matter => e?.kind === 'matter');
+    if (guides.length < 2) return null;
+    const found = result.candidates.slice(0, 3).map((c) => c.title);
+    if (namesAnotherSubject(said, options.map((o) => o.label), found)) return null;
+    const meant = narrowVariants(guides.map((m) => ({ entryId: m.id, title: m.name, distinguishing: m.name })), said);
+    return meant.length === 1 ? guides.find((m) => m.id === meant[0]!.entryId) ?? null : null;
+  }
+
   private onlyGuide(options: ClarifyOption[], facet: Facet | null): Matter | null {
     const guides = new Set<string>();
     for (const option of options) {

@@ -21,9 +21,26 @@ const SubCases: { label: RegExp; said: RegExp; usual?: true }[] = [
 
 const Punctuation = /[\s\p{P}\p{S}]+/gu;
 
+/** Whether the citizen describes a sub-case in their words ("第一次办", "丢了"). */
+export const describesSubCase = (said: string): boolean => SubCases.some((c) => c.said.test(said));
+
+/** The citizen's words with every sub-case description taken out. */
+const beyondSubCases = (said: string): string => SubCases.reduce((text, c) => text.replace(new RegExp(c.said.source, 'g'), ' '), said);
+
 /** Character pairs within each run of text, never across punctuation or spaces. */
 function bigrams(text: string): Set<string> {
   return new Set(charBigrams(text.replace(Punctuation, ' ')));
+}
+
+/**
+ * Whether the citizen, sub-case words aside, uses words of a title found for their
+ * message that none of the offered titles has: "户口本找不到了" names 户口 while
+ * 社保卡's guides are offered.
+ */
+export function namesAnotherSubject(said: string, offered: string[], found: string[]): boolean {
+  const words = bigrams(beyondSubCases(said));
+  const own = new Set(offered.flatMap((title) => [...bigrams(title)]));
+  return found.some((title) => [...bigrams(title)].some((b) => words.has(b) && !own.has(b)));
 }
 
 /**
