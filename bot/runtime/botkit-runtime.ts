@@ -12,9 +12,15 @@ import { SqliteStorage } from './sqlite-storage.ts';
 
 const SENT = Symbol('sent');
 const REPLY = Symbol('reply');
+// The turn-state key under which botbuilder-dialogs keeps a DialogStateManager's memory scopes and path resolvers.
+const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** Botbuilder adapter without a transport: channels call processTurn and get the activities back. */
 class InProcessAdapter extends BotAdapter {
+  // Botbuilder rebuilds the memory scopes (a service collection and a zod parse) for every turn's
+  // DialogContext unless the turn state has them; they keep no turn data, so one set serves every turn.
+  private dialogStateConfiguration: unknown;
+
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const sink = context.turnState.get(SENT) as Partial<Activity>[];
     sink.push(...activities);
@@ -38,7 +44,9 @@ class InProcessAdapter extends BotAdapter {
     const context = new TurnContext(this, activity);
     const sent: Partial<Activity>[] = [];
     context.turnState.set(SENT, sent);
+    if (this.dialogStateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.dialogStateConfiguration);
     await this.runMiddleware(context, logic);
+    this.dialogStateConfiguration ??= context.turnState.get(DIALOG_STATE_CONFIGURATION);
     return sent;
   }
 }
