@@ -78,15 +78,22 @@ export function createBot(deps: BotDeps): Bot {
       const started = performance.now();
       const text = incoming.text.trim();
       const traditional = detectScript(text) === 'traditional';
-      const { reply, effects } = await runtime.processTurn({
+      const turn = await runtime.processTurn({
         session: incoming.session, channel: incoming.channel, user: incoming.user ?? incoming.session, text,
       });
-      record(incoming, effects);
+      const { reply, effects } = turn.result;
       const shown = inScript(reply, traditional);
-      turnLog.turn({
-        channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
-        latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
-      });
+      const latencyMs = performance.now() - started;
+      // One commit for the conversation's state and the turn's records instead of one each: a commit costs
+      // more than the rows. IMMEDIATE, as the state write reads before it writes (see SqliteStorage.write).
+      deps.db.transaction(() => {
+        turn.saveState();
+        record(incoming, effects);
+        turnLog.turn({
+          channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
+          latencyMs, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
+        });
+      }).immediate();
       return shown;
     },
   };

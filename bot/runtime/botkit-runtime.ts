@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Botkit, type BotkitMessage } from 'botkit';
 import {
-  ActivityTypes, BotAdapter, ConversationState, TurnContext,
+  ActivityTypes, BotAdapter, TurnContext,
   type Activity, type ConversationReference, type ResourceResponse,
 } from 'botbuilder-core';
 import type { Db } from '../../knowledge/index.ts';
@@ -12,6 +12,7 @@ import { SqliteStorage } from './sqlite-storage.ts';
 
 const SENT = Symbol('sent');
 const REPLY = Symbol('reply');
+const STATE = Symbol('state');
 // The turn-state key under which botbuilder-dialogs keeps a DialogStateManager's memory scopes and path resolvers.
 const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
@@ -62,6 +63,13 @@ export interface TurnIO<S, R> {
   reply(payload: R): void;
 }
 
+/** The dialogue's state as this turn loaded it, and its JSON then, to tell whether the turn changed it. */
+interface LoadedState<S> {
+  key: string;
+  state: S;
+  json: string;
+}
+
 export interface RuntimeHandlers<S, R> {
   initialState(): S;
   /** Whether a message interrupts whatever is going on ("转人工", "重新开始"). */
@@ -71,8 +79,15 @@ export interface RuntimeHandlers<S, R> {
   message(io: TurnIO<S, R>): Promise<void>;
 }
 
+/** A turn's outcome: the dialogue's result, and the state write its caller commits. */
+export interface Turn<R> {
+  result: R;
+  /** Writes the conversation's state if the turn changed it: synchronous, so it can share the caller's transaction. */
+  saveState(): void;
+}
+
 export interface BotkitRuntime<R> {
-  processTurn(incoming: { session: string; channel: string; user: string; text: string }): Promise<R>;
+  processTurn(incoming: { session: string; channel: string; user: string; text: string }): Promise<Turn<R>>;
   /** Forgets a conversation's state (e.g. the kiosk's idle reset). */
   reset(session: string, channel: string): Promise<void>;
 }
@@ -81,19 +96,32 @@ export function createBotkitRuntime<S extends object, R>(db: Db, handlers: Runti
   const adapter = new InProcessAdapter();
   const storage = new SqliteStorage(db);
   const controller = new Botkit({ adapter, storage, disable_webserver: true, disable_console: true });
-  // Our own namespace on the same storage: Botkit's state (its dialog stack) and ours never overwrite each other.
-  const conversationState = new ConversationState(storage, 'banshi');
-  const stateProperty = conversationState.createProperty<S>('dialogue');
+  // Our own key beside Botkit's, so its state (the dialog stack) and ours never overwrite each other. Read and
+  // written here rather than through botbuilder's ConversationState, whose change test hashes the state with
+  // SHA-256 on every load and save: comparing the JSON is enough.
+  const stateKey = (channel: string, session: string) => `${channel}/conversations/${session}/banshi`;
+  const loadState = async (context: TurnContext): Promise<LoadedState<S>> => {
+    let loaded = context.turnState.get(STATE) as LoadedState<S> | undefined;
+    if (!loaded) {
+      const key = stateKey(context.activity.channelId, context.activity.conversation.id);
+      const stored = (await storage.read([key]))[key] as { dialogue?: S } | undefined;
+      loaded = stored?.dialogue
+        ? { key, state: stored.dialogue, json: JSON.stringify(stored.dialogue) }
+        : { key, state: handlers.initialState(), json: '' };
+      context.turnState.set(STATE, loaded);
+    }
+    return loaded;
+  };
 
   const turnIO = async (message: BotkitMessage): Promise<TurnIO<S, R>> => {
     const context = message.context as TurnContext;
-    const state = await stateProperty.get(context, handlers.initialState());
+    const { state } = await loadState(context);
     return {
       text: message.text ?? '',
       channel: context.activity.channelId,
       session: context.activity.conversation.id,
       user: context.activity.from.id,
-      state: state as S,
+      state,
       // The reply travels in the turn state rather than as an activity: channels want the structured Reply.
       reply: (payload) => { context.turnState.set(REPLY, payload); },
     };
@@ -117,16 +145,23 @@ export function createBotkitRuntime<S extends object, R>(db: Db, handlers: Runti
         timestamp: new Date(),
       };
       let result: R | undefined;
+      let loaded: LoadedState<S> | undefined;
       await adapter.processTurn(activity, async (context) => {
         await controller.handleTurn(context);
-        await conversationState.saveChanges(context);
         result = context.turnState.get(REPLY) as R | undefined;
+        loaded = context.turnState.get(STATE) as LoadedState<S> | undefined;
       });
       if (result === undefined) throw new Error('the dialogue produced no reply');
-      return result;
+      return {
+        result,
+        saveState() {
+          // '*': written unconditionally, as botbuilder's BotState always wrote it.
+          if (loaded && JSON.stringify(loaded.state) !== loaded.json) storage.writeNow({ [loaded.key]: { dialogue: loaded.state, eTag: '*' } });
+        },
+      };
     },
     async reset(session, channel) {
-      await storage.delete([`${channel}/conversations/${session}/`, `${channel}/conversations/${session}/banshi`]);
+      await storage.delete([`${channel}/conversations/${session}/`, stateKey(channel, session)]);
     },
   };
 }

@@ -23,6 +23,11 @@ export class SqliteStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
+    this.writeNow(changes);
+  }
+
+  /** write() without the Promise: inside a caller's transaction it becomes a savepoint of it. */
+  writeNow(changes: StoreItems): void {
     const current = statement(this.db, 'SELECT etag FROM bot_storage WHERE key = ?');
     const upsert = statement(this.db, `INSERT INTO bot_storage (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
       ON CONFLICT (key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`);
