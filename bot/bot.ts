@@ -5,7 +5,7 @@ import { detectScript, foldTerm, toTraditional, type Retriever } from '../retrie
 import { Dialogue, initialState, type DialogueState, type TurnEffects } from './dialogue.ts';
 import type { Incoming, Reply } from './reply.ts';
 import { createBotkitRuntime } from './runtime/botkit-runtime.ts';
-import { TurnLog } from './turn-log.ts';
+import { TurnLog, type TurnRecord } from './turn-log.ts';
 
 export interface BotDeps {
   db: Db;
@@ -69,6 +69,13 @@ export function createBot(deps: BotDeps): Bot {
     if (effects.rating) turnLog.rating(incoming.channel, incoming.session, effects.rating.rating, effects.rating.entryId);
     if (effects.ratingReason) turnLog.ratingReason(incoming.session, effects.ratingReason);
   };
+  // One commit for the conversation's state and the turn's records instead of one each: a commit costs more
+  // than the rows. Built once, as better-sqlite3 wraps a transaction function anew on every db.transaction().
+  const commitTurn = deps.db.transaction((saveState: () => void, incoming: Incoming, effects: TurnEffects, turn: TurnRecord) => {
+    saveState();
+    record(incoming, effects);
+    turnLog.turn(turn);
+  });
 
   return {
     turnLog,
@@ -83,17 +90,11 @@ export function createBot(deps: BotDeps): Bot {
       });
       const { reply, effects } = turn.result;
       const shown = inScript(reply, traditional);
-      const latencyMs = performance.now() - started;
-      // One commit for the conversation's state and the turn's records instead of one each: a commit costs
-      // more than the rows. IMMEDIATE, as the state write reads before it writes (see SqliteStorage.write).
-      deps.db.transaction(() => {
-        turn.saveState();
-        record(incoming, effects);
-        turnLog.turn({
-          channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
-          latencyMs, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
-        });
-      }).immediate();
+      // IMMEDIATE: it may read before it writes (an eTag check, a handoff's transcript); see SqliteStorage.
+      commitTurn.immediate(turn.saveState, incoming, effects, {
+        channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
+        latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
+      });
       return shown;
     },
   };
