@@ -35,14 +35,31 @@ function lastPlainText(): (text: string) => string {
   };
 }
 
-/** Replies follow the user's script: every string in the reply is converted. */
-function inScript<T>(value: T, traditional: boolean): T {
-  if (!traditional) return value;
-  if (typeof value === 'string') return toTraditional(value) as T;
-  if (Array.isArray(value)) return value.map((v) => inScript(v, true)) as T;
+/**
+ * toTraditional remembering its latest conversions: replies repeat (a guide's parts, the same questions and
+ * fallbacks), and OpenCC takes 0.2–0.3 ms for a reply's strings. Oldest first out past `limit` strings.
+ */
+function rememberedTraditional(limit: number): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    let converted = known.get(text);
+    if (converted === undefined) {
+      converted = toTraditional(text);
+      if (known.size >= limit) known.delete(known.keys().next().value!);
+      known.set(text, converted);
+    }
+    return converted;
+  };
+}
+
+/** Replies follow the user's script: every string in the reply is converted (`convert` null: kept as it is). */
+function inScript<T>(value: T, convert: ((text: string) => string) | null): T {
+  if (!convert) return value;
+  if (typeof value === 'string') return convert(value) as T;
+  if (Array.isArray(value)) return value.map((v) => inScript(v, convert)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) =>
-      [k, k === 'entryId' || k === 'url' || k === 'facet' || k === 'type' ? v : inScript(v, true)])) as T;
+      [k, k === 'entryId' || k === 'url' || k === 'facet' || k === 'type' ? v : inScript(v, convert)])) as T;
   }
   return value;
 }
@@ -50,6 +67,7 @@ function inScript<T>(value: T, traditional: boolean): T {
 export function createBot(deps: BotDeps): Bot {
   // Builds OpenCC's Simplified→Traditional tables now: on first use they cost ~0.3 s of a citizen's turn.
   toTraditional('');
+  const traditionalOf = rememberedTraditional(1000);
   const turnLog = new TurnLog(deps.db);
   const dialogue = new Dialogue({ retriever: deps.retriever });
   const plain = lastPlainText();
@@ -79,17 +97,17 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     turnLog,
-    welcome: (traditional = false) => inScript(dialogue.welcome(), traditional),
+    welcome: (traditional = false) => inScript(dialogue.welcome(), traditional ? traditionalOf : null),
     reset: (session, channel) => runtime.reset(session, channel),
     async handleMessage(incoming) {
       const started = performance.now();
       const text = incoming.text.trim();
-      const traditional = detectScript(text) === 'traditional';
+      const convert = detectScript(text) === 'traditional' ? traditionalOf : null;
       const turn = await runtime.processTurn({
         session: incoming.session, channel: incoming.channel, user: incoming.user ?? incoming.session, text,
       });
       const { reply, effects } = turn.result;
-      const shown = inScript(reply, traditional);
+      const shown = inScript(reply, convert);
       // IMMEDIATE: it may read before it writes (an eTag check, a handoff's transcript); see SqliteStorage.
       commitTurn.immediate(turn.saveState, incoming, effects, {
         channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
