@@ -121,6 +121,9 @@ describe('context across turns', () => {
     // An FAQ whose only close rival is its own matter's guide: the FAQ, not a question.
     expect(await conversation()('4S店代办上牌收费太贵了，自己去上牌要多少钱'))
       .toMatchObject({ kind: 'answer', entryId: 'demo-faq-076' });
+    // A plain request is the matter's, though an FAQ asking something narrower leads by a hair; the question is the FAQ's.
+    expect(await conversation()('驾照到期了要换')).toMatchObject({ kind: 'answer', entryId: 'demo-driving-licence-renewal' });
+    expect(await conversation()('驾照到期了能在外地换吗')).toMatchObject({ kind: 'answer', entryId: 'demo-faq-064' });
     // A bare word whose one matter's FAQs happen to lead is still asked about.
     expect(await conversation()('想了解一下补贴')).toMatchObject({ kind: 'clarify', entryId: null });
   });

@@ -90,6 +90,9 @@ function refinedOption(options: ClarifyOption[], together: RetrievalResult): str
   return first && first.score > 0 && (second?.score ?? 0) < first.score * Policy.closeRatio ? first.id : null;
 }
 
+/** A yes/no question, or one asking which, how much or why: what an FAQ answers. */
+const YesNo = /吗|能不能|可不可以|是不是|是否|有没有|会不会|要不要|行不行|多少|几|哪|为什么|什么/;
+
 /** The candidates a clarifying question offers: those scoring near the best. */
 function closeCandidates(result: RetrievalResult): RetrievalResult['candidates'] {
   const best = result.candidates[0]?.score ?? 0;
@@ -332,7 +335,7 @@ export class Dialogue {
     if (variants) return variants;
     const tied = result.features.familyMargin < Policy.tieMargin;
     if (!tied && (result.confidence >= Policy.answer || this.guideOfItsFamily(result))) {
-      return this.answerEntry(state, this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
+      return this.answerEntry(state, this.plainRequestGuide(result, turn.plain, facet) ?? this.deps.retriever.entry(top.entryId)!, facet, result.confidence, result);
     }
     // Between the thresholds: ask rather than risk a wrong answer.
     const close = closeCandidates(result);
@@ -401,6 +404,20 @@ export class Dialogue {
       return c.entryId === guide.id
         || (sure >= Policy.answer && base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base);
     });
+  }
+
+  /**
+   * A plain request ("身份证到期了要换"), neither a question about one part of the guide
+   * nor a yes/no question, wants the matter's guide: an FAQ of that matter ahead of the
+   * guide by a hair asks something narrower ("…可以在外地换吗") than was asked.
+   */
+  private plainRequestGuide(result: RetrievalResult, plain: string, facet: Facet | null): Matter | null {
+    const [top] = result.candidates;
+    const faq = top ? this.deps.retriever.entry(top.entryId) : null;
+    if (faq?.kind !== 'faq' || !faq.matterId || (facet && facet !== 'overview') || YesNo.test(plain)) return null;
+    const guide = result.candidates.find((c) => c.entryId === faq.matterId);
+    const entry = guide && guide.score >= top!.score * Policy.closeRatio ? this.deps.retriever.entry(guide.entryId) : null;
+    return entry?.kind === 'matter' ? entry : null;
   }
 
   /** Whether the top candidate, or a close variant of it, is a guide for where the citizen says they are. */
