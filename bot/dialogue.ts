@@ -300,7 +300,9 @@ export class Dialogue {
     const context = clarifying?.text ?? (topic ? entryTitle(topic) : null);
     // An elliptical question ("那离婚呢") names its own subject, and a joint reading
     // that lands back on the topic adds nothing the follow-up rule above has not.
-    if (context && !namesNothing && !elliptical) {
+    // A message retrieval is already sure of alone needs no second reading, unless it answers an open question.
+    const sureAlone = !clarifying && alone.confidence >= Policy.answer;
+    if (context && !namesNothing && !elliptical && !sureAlone) {
       const together = await this.deps.retriever.search(`${context} ${turn.text}`);
       const best = together.candidates[0]?.entryId;
       // Read with an open question, the message refines the choice it offered when
