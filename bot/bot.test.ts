@@ -365,4 +365,29 @@ describe('persistence', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('with a commit window, stores turns after their replies, the session\'s own before its next turn, and all on close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'banshi-bot-'));
+    try {
+      const first = await testStack({ dbFile: join(dir, 'b.db'), commitWindowMs: 60_000 });
+      const logged = (): number => first.db.prepare('SELECT COUNT(*) FROM turns').pluck().get() as number;
+      const say = (session: string, text: string): Promise<Reply> => first.bot.handleMessage({ session, channel: 'test', text });
+      await say('a', '我想办护照');
+      await say('b', '身份证丢了怎么补办');
+      expect(logged()).toBe(0);
+      // The follow-up reads the state its first turn left, though that turn waited to be committed.
+      expect(await say('a', '要多少钱')).toMatchObject({ entryId: 'demo-passport', facet: 'fees' });
+      expect(logged()).toBe(2);
+      // A conversation forgotten while its write waits stays forgotten.
+      await first.bot.reset('b', 'test');
+      await first.close();
+      const second = await testStack({ dbFile: join(dir, 'b.db') });
+      expect(second.db.prepare('SELECT COUNT(*) FROM turns').pluck().get()).toBe(3);
+      expect(await second.bot.handleMessage({ session: 'a', channel: 'test', text: '在哪办' }))
+        .toMatchObject({ entryId: 'demo-passport', facet: 'location' });
+      expect(await second.bot.handleMessage({ session: 'b', channel: 'test', text: '要多少钱' })).not.toMatchObject({ entryId: 'demo-id-card-loss' });
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

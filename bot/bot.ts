@@ -10,6 +10,15 @@ import { TurnLog, type TurnRecord } from './turn-log.ts';
 export interface BotDeps {
   db: Db;
   retriever: Retriever;
+  /**
+   * Group commit: a turn's state and log are written up to this many ms after its reply,
+   * together with the other turns of that window, in one commit. A commit costs more than
+   * its rows, and server processes queue for SQLite's one write lock, so committing every
+   * turn on its own lengthens the tail under load. A crash loses at most this window;
+   * the session's next turn and `flush()` write it first. 0 (the default): each turn is
+   * committed before its reply.
+   */
+  commitWindowMs?: number;
 }
 
 export interface Bot {
@@ -18,7 +27,16 @@ export interface Bot {
   welcome(traditional?: boolean): Reply;
   /** Forgets a conversation (the kiosk's idle reset). */
   reset(session: string, channel: string): Promise<void>;
+  /** Commits the turns of the current group-commit window now (on close, before reading the log). */
+  flush(): void;
   readonly turnLog: TurnLog;
+}
+
+interface Uncommitted {
+  saveState: () => void;
+  incoming: Incoming;
+  effects: TurnEffects;
+  record: TurnRecord;
 }
 
 /** Simplified, lower-case, punctuation folded: what the conversation-control tables match against. */
@@ -89,18 +107,47 @@ export function createBot(deps: BotDeps): Bot {
   };
   // One commit for the conversation's state and the turn's records instead of one each: a commit costs more
   // than the rows. Built once, as better-sqlite3 wraps a transaction function anew on every db.transaction().
-  const commitTurn = deps.db.transaction((saveState: () => void, incoming: Incoming, effects: TurnEffects, turn: TurnRecord) => {
-    saveState();
-    record(incoming, effects);
-    turnLog.turn(turn);
+  const commitTurns = deps.db.transaction((turns: Uncommitted[]) => {
+    for (const turn of turns) {
+      turn.saveState();
+      record(turn.incoming, turn.effects);
+      turnLog.turn(turn.record);
+    }
   });
+  const windowMs = deps.commitWindowMs ?? 0;
+  let waiting: Uncommitted[] = [];
+  const waitingSessions = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const sessionKey = (channel: string, session: string): string => `${channel}\n${session}`;
+  // IMMEDIATE: it may read before it writes (an eTag check, a handoff's transcript); see SqliteStorage.
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (waiting.length === 0) return;
+    const turns = waiting;
+    waiting = [];
+    waitingSessions.clear();
+    commitTurns.immediate(turns);
+  };
+  const flushOnTimer = (): void => {
+    try {
+      flush();
+    } catch (error) {
+      // No turn is waiting for this commit to answer; the process's warning goes to its log.
+      process.emitWarning(`the turn log commit failed: ${(error as Error).message}`);
+    }
+  };
 
   return {
     turnLog,
     welcome: (traditional = false) => inScript(dialogue.welcome(), traditional ? traditionalOf : null),
-    reset: (session, channel) => runtime.reset(session, channel),
+    // A waiting write would bring the forgotten state back.
+    reset: async (session, channel) => { flush(); await runtime.reset(session, channel); },
+    flush,
     async handleMessage(incoming) {
       const started = performance.now();
+      // The session's previous turn is stored before its state is read again.
+      if (waitingSessions.has(sessionKey(incoming.channel, incoming.session))) flush();
       const text = incoming.text.trim();
       const convert = detectScript(text) === 'traditional' ? traditionalOf : null;
       const turn = await runtime.processTurn({
@@ -108,11 +155,17 @@ export function createBot(deps: BotDeps): Bot {
       });
       const { reply, effects } = turn.result;
       const shown = inScript(reply, convert);
-      // IMMEDIATE: it may read before it writes (an eTag check, a handoff's transcript); see SqliteStorage.
-      commitTurn.immediate(turn.saveState, incoming, effects, {
-        channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
-        latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
+      waiting.push({
+        saveState: turn.saveState, incoming, effects, record: {
+          channel: incoming.channel, session: incoming.session, text, normalized: plain(text), reply: shown,
+          latencyMs: performance.now() - started, ...(effects.clarifiedFrom ? { clarifiedFrom: effects.clarifiedFrom } : {}),
+        },
       });
+      if (windowMs <= 0) flush();
+      else {
+        waitingSessions.add(sessionKey(incoming.channel, incoming.session));
+        timer ??= setTimeout(flushOnTimer, windowMs);
+      }
       return shown;
     },
   };

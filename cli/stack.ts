@@ -18,7 +18,12 @@ export interface StackOptions {
   /** A local sentence-embedding model; without it the builtin engine is used. */
   embedModelDir?: string;
   retrieval?: Partial<RetrieverConfig>;
+  /** The bot's group-commit window (BotDeps.commitWindowMs); none commits each turn before its reply. */
+  commitWindowMs?: number;
 }
+
+/** A server's group-commit window: far below the seconds between a citizen's messages. */
+export const ServerCommitWindowMs = 5;
 
 export interface Stack {
   db: Db;
@@ -40,10 +45,11 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     engine: embedder ? 'transformers' : 'builtin',
     ...options.retrieval,
   }, { store, analyzer, ...(embedder ? { embedder } : {}) });
-  const bot = createBot({ db, retriever });
+  const bot = createBot({ db, retriever, ...(options.commitWindowMs ? { commitWindowMs: options.commitWindowMs } : {}) });
   return {
     db, store, analyzer, retriever, bot,
     async close() {
+      bot.flush();
       await retriever.close();
       db.close();
     },
@@ -60,6 +66,7 @@ export function stackOptionsFor(config: { dataDir: string; embedModelDir?: strin
     dbFile: dbFile ?? join(config.dataDir, 'banshi.db'),
     indexDir: slot > 1 ? join(config.dataDir, 'index', `worker-${slot}`) : join(config.dataDir, 'index'),
     seedDemo: dbFile === undefined,
+    commitWindowMs: ServerCommitWindowMs,
     ...(config.embedModelDir ? { embedModelDir: config.embedModelDir } : {}),
   };
 }

@@ -21,7 +21,7 @@ import type { Bot } from '../../bot/index.ts';
 import { buildApp } from '../../channels/index.ts';
 import { percentile } from '../../eval/index.ts';
 import { UsageError } from '../args.ts';
-import { openStack } from '../stack.ts';
+import { openStack, ServerCommitWindowMs } from '../stack.ts';
 import { forkWorkers, stopWorkers, workerSlot } from '../workers.ts';
 
 /**
@@ -388,7 +388,8 @@ const sampleSelf = (): FromServer => ({ type: 'sample', cpuMicros: cpuMicros(), 
 export async function serveForBench(dbFile: string, workers = 1, botSeconds = 5): Promise<number> {
   if (!process.send) throw new Error('--serve-for-bench is started by `banshi bench --channels`, with an IPC channel');
   if (workers > 1 && cluster.isPrimary) return primaryForBench(workers);
-  const stack = await openStack({ dbFile, seedDemo: true });
+  // As `npm start` commits turns.
+  const stack = await openStack({ dbFile, seedDemo: true, commitWindowMs: ServerCommitWindowMs });
   const bot = workerSlot() === 1 ? await measureBotTurns(stack.bot, { seconds: botSeconds, warmupSeconds: 1 }) : undefined;
   const app = await buildApp({ logLevel: 'warn', rateLimitPerMinute: 0 }, stack);
   app.addHook('onClose', async () => { await stack.close(); });
