@@ -464,7 +464,6 @@ export class Dialogue {
     return entry?.kind === 'faq' && entry.matterId ? entry.matterId : entryId;
   }
 
-  /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */
   /**
    * The one guide among the options whose sub-case the citizen's words describe, if
    * their words leave one and name nothing the options do not.
@@ -479,6 +478,7 @@ export class Dialogue {
     return meant.length === 1 ? guides.find((m) => m.id === meant[0]!.entryId) ?? null : null;
   }
 
+  /** The one matter guide among a question's options (an FAQ counting as its guide), unless an FAQ itself asks the facet. */
   private onlyGuide(options: ClarifyOption[], facet: Facet | null): Matter | null {
     const guides = new Set<string>();
     for (const option of options) {
