@@ -105,8 +105,9 @@ export function createBot(deps: BotDeps): Bot {
     if (effects.rating) turnLog.rating(incoming.channel, incoming.session, effects.rating.rating, effects.rating.entryId);
     if (effects.ratingReason) turnLog.ratingReason(incoming.session, effects.ratingReason);
   };
-  // One commit for the conversation's state and the turn's records instead of one each: a commit costs more
-  // than the rows. Built once, as better-sqlite3 wraps a transaction function anew on every db.transaction().
+  // One commit for the states and records of every turn waiting (one, without a commit window) rather than one
+  // each: a commit costs more than its rows. Built once, as better-sqlite3 wraps a transaction function anew on
+  // every db.transaction().
   const commitTurns = deps.db.transaction((turns: Uncommitted[]) => {
     for (const turn of turns) {
       turn.saveState();

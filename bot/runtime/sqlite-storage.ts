@@ -5,7 +5,8 @@ import { migrateNamed, statement, type Db } from '../../knowledge/index.ts';
 export class SqliteStorage implements Storage {
   private readonly db: Db;
   // Built once: better-sqlite3 wraps a transaction function anew on every db.transaction() call (~6 µs).
-  private readonly writeAll: (changes: StoreItems) => void;
+  /** write() without the Promise: inside a caller's transaction it becomes a savepoint of it. */
+  readonly writeNow: (changes: StoreItems) => void;
   private readonly deleteAll: (keys: string[]) => void;
 
   constructor(db: Db) {
@@ -31,7 +32,7 @@ export class SqliteStorage implements Storage {
     const deleteAll = db.transaction((keys: string[]) => { for (const key of keys) del.run(key); });
     // IMMEDIATE: a read-then-write transaction started as a reader gets SQLITE_BUSY, without waiting,
     // when another server process (WORKERS) wrote in between; taking the write lock first waits instead.
-    this.writeAll = (changes) => writeAll.immediate(changes);
+    this.writeNow = (changes) => writeAll.immediate(changes);
     this.deleteAll = (keys) => deleteAll.immediate(keys);
   }
 
@@ -47,11 +48,6 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     this.writeNow(changes);
-  }
-
-  /** write() without the Promise: inside a caller's transaction it becomes a savepoint of it. */
-  writeNow(changes: StoreItems): void {
-    this.writeAll(changes);
   }
 
   async delete(keys: string[]): Promise<void> {
