@@ -365,6 +365,17 @@ describe('persistence', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('forgets every stored row of a conversation on reset, and only that conversation\'s', async () => {
+    const rows = (session: string): number => stack.db.prepare('SELECT COUNT(*) FROM bot_storage WHERE key LIKE ?')
+      .pluck().get(`%${session}%`) as number;
+    await stack.bot.handleMessage({ session: 'forget-me', channel: 'test', text: '我想办护照' });
+    await stack.bot.handleMessage({ session: 'keep-me', channel: 'test', text: '我想办护照' });
+    expect(rows('forget-me')).toBeGreaterThan(0);
+    await stack.bot.reset('forget-me', 'test');
+    expect(rows('forget-me')).toBe(0);
+    expect(rows('keep-me')).toBeGreaterThan(0);
+    expect(await stack.bot.handleMessage({ session: 'keep-me', channel: 'test', text: '要多少钱' })).toMatchObject({ entryId: 'demo-passport' });
+  });
   it('with a commit window, stores turns after their replies, the session\'s own before its next turn, and all on close', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'banshi-bot-'));
     try {

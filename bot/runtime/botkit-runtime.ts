@@ -161,7 +161,10 @@ export function createBotkitRuntime<S extends object, R>(db: Db, handlers: Runti
       };
     },
     async reset(session, channel) {
-      await storage.delete([`${channel}/conversations/${session}/`, stateKey(channel, session)]);
+      await storage.delete([stateKey(channel, session)]);
+      // Botkit's own key (its dialog stack) joins the conversation's fields, sorted by name, and the user:
+      // `personal-<id>-false-<name>-<user>/`. The user is not known here, so every user's row goes.
+      storage.deletePrefix(`${channel}/conversations/personal-${session}-false-${session}-`);
     },
   };
 }

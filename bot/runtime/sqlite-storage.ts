@@ -53,4 +53,9 @@ export class SqliteStorage implements Storage {
   async delete(keys: string[]): Promise<void> {
     this.deleteAll(keys);
   }
+
+  /** Deletes every key that starts with the prefix: a key range rather than LIKE, whose % and _ a key may contain. */
+  deletePrefix(prefix: string): void {
+    statement(this.db, 'DELETE FROM bot_storage WHERE key >= ? AND key < ?').run(prefix, `${prefix}\u{10FFFF}`);
+  }
 }
