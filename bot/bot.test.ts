@@ -138,6 +138,25 @@ describe('context across turns', () => {
     expect(await say('要钱吗')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'fees' });
   });
 
+  it('does not answer a question that retrieval places on another matter for the matter under discussion', async () => {
+    const say = conversation();
+    await say('我想办护照');
+    // Unsure which 团队游签注 is meant, but sure it is not the passport: the question is asked back, not answered for the passport.
+    const asked = await say('团队游签注能网上办吗');
+    expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(asked.candidates.map((c) => c.entryId)).toEqual(expect.arrayContaining(['e-province', 'e-city']));
+    // A follow-up with words of its own that still lands on the matter stays with it.
+    const again = conversation();
+    await again('我想办护照');
+    expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
+  });
+
+  it('does not pick one of several variants that answer alike when unsure of the matter itself', async () => {
+    // Same fees for both, so which variant would not matter; but 测量 is not 测绘, and the matter itself is in doubt.
+    expect(await conversation()('测绘资质认定收费吗')).toMatchObject({ kind: 'answer' });
+    expect(await conversation()('测量资质收费吗')).toMatchObject({ kind: 'clarify', entryId: null });
+  });
+
   it('asks about "那…呢" naming another matter when unsure of it, keeping the facet, instead of answering the old one', async () => {
     const say = conversation();
     expect(await say('租房提取公积金要什么材料')).toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent', facet: 'materials' });

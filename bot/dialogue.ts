@@ -325,7 +325,8 @@ export class Dialogue {
     // Unsure what a facet question is about, it is about the matter under discussion;
     // not when it names another ("那买房提取呢"), which is asked about instead.
     const namesAnother = elliptical && top !== undefined && this.matterOf(top.entryId) !== subject?.id;
-    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer && !namesAnother) {
+    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer && !namesAnother
+      && (alone.confidence < Policy.fallback || this.touches(alone, subject))) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
@@ -367,10 +368,13 @@ export class Dialogue {
     const matters = widest(meant.map((m) => this.deps.retriever.entry(m.entryId)).filter((e): e is Matter => e?.kind === 'matter'));
     const asked = facet && facet !== 'overview' ? facet : null;
     const same = asked !== null && new Set(matters.map((m) => facetLines(m, asked).join('\n'))).size === 1;
-    const first = matters[0];
-    // Any question would offer only these variants, and they answer alike: there is nothing to choose.
+    // Of variants that answer alike, the one retrieval ranks best names the answer.
+    const rank = (m: Matter): number => { const at = result.candidates.findIndex((c) => c.entryId === m.id); return at < 0 ? Infinity : at; };
+    const first = same ? [...matters].sort((a, b) => rank(a) - rank(b))[0] : matters[0];
+    // Any question would offer only these variants, and they answer alike: there is nothing to choose,
+    // once retrieval is sure enough of the matter itself.
     const members = new Set(group.members.map((m) => m.entryId));
-    if (same && first && closeCandidates(result).every((c) => members.has(c.entryId))) {
+    if (same && first && familyConfidence(result) >= Policy.familyAnswer && closeCandidates(result).every((c) => members.has(c.entryId))) {
       return this.answerEntry(state, first, facet, result.confidence, result);
     }
     if (result.confidence < Policy.answer && familyConfidence(result) < Policy.answer) return null;
@@ -459,6 +463,18 @@ export class Dialogue {
   }
 
   /** The matter an entry is about: an FAQ's linked matter, else the entry itself. */
+  /**
+   * Whether a message's own reading comes near the matter under discussion (the
+   * guide, one of its FAQs or variants among its candidates): a message that
+   * retrieval places firmly elsewhere ("赴台团队游签注能不能网上办" after a driving
+   * licence) asks about that, not about the topic.
+   */
+  private touches(result: RetrievalResult, subject: Matter): boolean {
+    const base = this.deps.retriever.variantGroup(subject.id)?.baseName;
+    return result.candidates.some((c) => this.matterOf(c.entryId) === subject.id
+      || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base));
+  }
+
   private matterOf(entryId: string): string {
     const entry = this.deps.retriever.entry(entryId);
     return entry?.kind === 'faq' && entry.matterId ? entry.matterId : entryId;
