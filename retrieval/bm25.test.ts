@@ -117,6 +117,20 @@ describe('Bm25Index', () => {
     expect((await ids(index, '宠物登记'))[0]).toBe('pet-registration');
   });
 
+  it('reads a word no entry uses as its homophone slip, but not an ordinary word', async () => {
+    const entries = [
+      matter('company', { name: '有限责任公司注册登记' }),
+      matter('veteran', { name: '退役士兵职业教育报名' }),
+      matter('school-bus', { name: '校车驾驶资格许可' }),
+      matter('car', { name: '小型汽车驾驶证申领' }),
+    ];
+    // 注测 and 抱名 are nobody's words: the input method put 测 for 册 and 抱 for 报.
+    expect((await rankedWith({}, entries, '注测要啥资料'))[0]).toBe('company');
+    expect((await rankedWith({}, entries, '怎么抱名'))[0]).toBe('veteran');
+    // 小车 is a word of its own, though 校车 sounds the same.
+    expect(await rankedWith({}, entries, '小车')).not.toContain('school-bus');
+  });
+
   it('cuts text into overlapping bigrams per run', () => {
     expect(charBigrams('护照 换发')).toEqual(['护照', '换发']);
     expect(charBigrams('驾驶证')).toEqual(['驾驶', '驶证']);

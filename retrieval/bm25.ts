@@ -5,7 +5,8 @@
 import type { Entry } from '../knowledge/index.ts';
 import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
 import { defaultOperations } from './operations.ts';
-import { charBigrams } from './segment.ts';
+import { Homophones } from './homophones.ts';
+import { charBigrams, inDictionary } from './segment.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
 export interface Bm25Options {
@@ -128,6 +129,8 @@ export class Bm25Index implements Stage {
   private readonly slotLength = new Map<FieldSlot, { sum: number; count: number }>();
   private scores = new Float32Array(16);
   private touched = new Int32Array(16);
+  /** Characters of the entries' names and questions, for reading a typed slip as the word meant. */
+  private readonly homophones = new Homophones();
 
   constructor(private readonly analyzer: Analyzer, options: Partial<Bm25Options> = {}) {
     this.options = { ...Bm25Defaults, ...options };
@@ -198,9 +201,18 @@ export class Bm25Index implements Stage {
     for (const token of query.tokens) put(token, 1, 'word');
     for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);
     // A word no entry uses (老人卡, 增驾) is only ever found through its synonyms: they stand in for it.
+    // So are a word and a bigram no entry uses through their homophone slips (注测 → 注册).
     for (const token of query.tokens) {
       if (this.idfKnown(token)) continue;
       for (const synonym of this.analyzer.expand([token]).slice(1)) put(synonym, this.options.unseenExpansionWeight, 'synonym');
+      if (token.length < 2) continue;
+      const meant = this.homophones.variants(token, (w) => this.idfKnown(w));
+      if (meant.length > 0 && !inDictionary(token)) for (const word of meant) put(word, this.options.unseenExpansionWeight, 'synonym');
+    }
+    for (const gram of charBigrams(query.text)) {
+      if (this.idfKnown(BigramPrefix + gram)) continue;
+      const meant = this.homophones.variants(gram, (w) => this.idfKnown(BigramPrefix + w));
+      if (meant.length > 0 && !inDictionary(gram)) for (const word of meant) put(BigramPrefix + word, this.options.bigramWeight, 'synonym', word);
     }
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
     // The facet wording, taken out of the retrieval text, still tells an FAQ asking the
@@ -301,6 +313,7 @@ export class Bm25Index implements Stage {
     const number = this.ids.length;
     this.ids.push(doc.id);
     this.titles.push(doc.title);
+    this.homophones.learn(doc.title);
     this.docOf.set(doc.id, number);
     this.grow(number + 1);
     this.alive[number] = 1;

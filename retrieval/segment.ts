@@ -91,6 +91,12 @@ export function tokens(text: string): string[] {
   return out;
 }
 
+/** Whether jieba's dictionary, with the words taught, holds the word: an ordinary word (小车, 教室), not a slip of the input method. */
+export function inDictionary(word: string): boolean {
+  ensureLoaded();
+  return nodejieba.cutAll(word).includes(word);
+}
+
 /**
  * Teaches jieba words from the knowledge base (matter names, aliases). The
  * binding inserts them at the dictionary's median weight: they join runs jieba
