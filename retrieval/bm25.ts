@@ -6,7 +6,7 @@ import type { Entry } from '../knowledge/index.ts';
 import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
 import { defaultOperations } from './operations.ts';
 import { Homophones } from './homophones.ts';
-import { charBigrams, inDictionary } from './segment.ts';
+import { charBigrams, inDictionary, isStopword } from './segment.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
 export interface Bm25Options {
@@ -130,7 +130,7 @@ export class Bm25Index implements Stage {
   private scores = new Float32Array(16);
   private touched = new Int32Array(16);
   /** Characters of the entries' names and questions, for reading a typed slip as the word meant. */
-  private readonly homophones = new Homophones();
+  private readonly homophones = new Homophones(isStopword);
 
   constructor(private readonly analyzer: Analyzer, options: Partial<Bm25Options> = {}) {
     this.options = { ...Bm25Defaults, ...options };
@@ -201,18 +201,13 @@ export class Bm25Index implements Stage {
     for (const token of query.tokens) put(token, 1, 'word');
     for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);
     // A word no entry uses (老人卡, 增驾) is only ever found through its synonyms: they stand in for it.
-    // So are a word and a bigram no entry uses through their homophone slips (注测 → 注册).
     for (const token of query.tokens) {
       if (this.idfKnown(token)) continue;
       for (const synonym of this.analyzer.expand([token]).slice(1)) put(synonym, this.options.unseenExpansionWeight, 'synonym');
-      if (token.length < 2) continue;
-      const meant = this.homophones.variants(token, (w) => this.idfKnown(w));
-      if (meant.length > 0 && !inDictionary(token)) for (const word of meant) put(word, this.options.unseenExpansionWeight, 'synonym');
     }
-    for (const gram of charBigrams(query.text)) {
-      if (this.idfKnown(BigramPrefix + gram)) continue;
-      const meant = this.homophones.variants(gram, (w) => this.idfKnown(BigramPrefix + w));
-      if (meant.length > 0 && !inDictionary(gram)) for (const word of meant) put(BigramPrefix + word, this.options.bigramWeight, 'synonym', word);
+    // Bigrams no entry uses may hide an input-method slip (注测登记 → 注册, 册登).
+    for (const run of query.text.split(/\s+/)) {
+      for (const pair of this.homophones.slips(run, (p) => this.idfKnown(BigramPrefix + p), inDictionary)) put(BigramPrefix + pair, this.options.bigramWeight, 'synonym', pair);
     }
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
     // The facet wording, taken out of the retrieval text, still tells an FAQ asking the

@@ -2,22 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { Homophones } from './homophones.ts';
 
 describe('Homophones', () => {
-  const homophones = new Homophones();
-  homophones.learn('公司注册登记 报名 材料 身份证 优惠 劳工');
-  const known = new Set(['注册', '报名', '材料', '身份证', '优惠', '劳工']);
-  const meant = (word: string): string[] => homophones.variants(word, (w) => known.has(w));
+  const homophones = new Homophones((char) => '的了有'.includes(char));
+  const names = ['公司注册登记', '居住证申领', '护士资格考试报名', '门票优惠', '二手车买卖', '劳工保险', '地价'];
+  for (const name of names) homophones.learn(name);
+  const pairs = new Set(names.flatMap((n) => [...n].slice(1).map((c, i) => n[i] + c)));
+  const slips = (run: string, words: string[] = []): string[] => homophones.slips(run, (p) => pairs.has(p), (p) => words.includes(p)).sort();
 
-  it('swaps one character for a known one of the same sound', () => {
-    expect(meant('注测')).toEqual(['注册']);
-    expect(meant('才料')).toEqual(['材料']);
-    expect(meant('身份正')).toEqual(['身份证']);
-    expect(meant('优会')).toEqual(['优惠']);
+  it('reads a character as its homophone when the pairs it then makes with both neighbours are known', () => {
+    expect(slips('注测登记')).toEqual(['册登', '注册']);
+    expect(slips('居驻证')).toEqual(['住证', '居住']);
+    expect(slips('考式报名')).toEqual(['考试', '试报']);
+    // At the end of a run one neighbour is all there is.
+    expect(slips('有没有优会')).toEqual(['优惠']);
   });
 
-  it('never swaps two characters, nor for one it has not learned', () => {
+  it('leaves known pairs, word boundaries and ordinary words alone', () => {
+    expect(slips('注册登记')).toEqual([]);
+    // 卖 → 买 makes 买了 (known) but not 子买: a boundary, not a slip.
+    expect(slips('房子卖了')).toEqual([]);
+    // 的 is no slip for 地, though 地价 is known.
+    expect(slips('的价')).toEqual([]);
     // 老公 and 劳工 share their sounds but no character.
-    expect(meant('老公')).toEqual([]);
-    // 报 is learned, but nothing known comes of 报告.
-    expect(meant('抱告')).toEqual([]);
+    expect(slips('老公')).toEqual([]);
+    // An unknown pair that is an ordinary word stays what it is.
+    expect(slips('门票优会', ['优会'])).toEqual([]);
   });
 });

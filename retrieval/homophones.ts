@@ -1,8 +1,8 @@
 // Citizens type Chinese by pinyin, and the input method's slip is a character of
-// the same sound: 注测 for 注册, 抱名 for 报名, 身份正 for 身份证. A word the
-// knowledge base never uses is looked up again with one character swapped for a
-// homophone the knowledge base does use. One character only: a string that differs
-// in every character is another word (老公 is not 劳工).
+// the same sound: 注测 for 注册, 居驻证 for 居住证, 考式 for 考试. Where the query has
+// character pairs the knowledge base never uses, a character swapped for a homophone
+// that the names use beside the same neighbours is read as the one meant. One
+// character at a time: a pair that differs in both is another word (老公 is not 劳工).
 import { pinyin } from 'pinyin-pro';
 
 const Han = /^\p{Script=Han}$/u;
@@ -15,23 +15,23 @@ function member(map: Map<string, Set<string>>, key: string): Set<string> {
 }
 
 export class Homophones {
-  /** Toneless syllable → the characters of the knowledge base read that way. */
-  private readonly bySound = new Map<string, Set<string>>();
   /** `sound|next` → the characters of that sound seen right before `next`; `previous|sound` likewise after. */
   private readonly soundBefore = new Map<string, Set<string>>();
   private readonly soundAfter = new Map<string, Set<string>>();
   /** Every reading of a character asked about: the same few thousand recur. */
   private readonly readingsOf = new Map<string, string[]>();
 
+  /** `functionWord`: characters such as 的, 有, 以 that are neither slips nor what a slip meant; names and questions abound in them. */
+  constructor(private readonly functionWord: (char: string) => boolean) {}
+
   /** Remembers the Han characters of a text, and their neighbours, as possible replacements. */
   learn(text: string): void {
     const chars = [...text];
     chars.forEach((char, at) => {
-      if (!Han.test(char)) return;
+      if (!Han.test(char) || this.functionWord(char)) return;
       const next = chars[at + 1];
       const previous = chars[at - 1];
       for (const sound of this.readings(char)) {
-        member(this.bySound, sound).add(char);
         if (next) member(this.soundBefore, `${sound}|${next}`).add(char);
         if (previous) member(this.soundAfter, `${previous}|${sound}`).add(char);
       }
@@ -39,27 +39,28 @@ export class Homophones {
   }
 
   /**
-   * The strings that differ from `word` in one character, by a homophone, and that
-   * `known` accepts. The swapped-in character must stand beside its neighbours as in
-   * some learned text: only those few are tried, not every homophone.
+   * The character pairs a run of text would have if one of its characters were a slip:
+   * where a pair the knowledge base never uses (`known` false) holds a character whose
+   * homophone makes known pairs with each neighbour it has (注测登记: 测 → 册 gives 注册
+   * and 册登). Both neighbours must agree, so a word boundary (房子卖了) is not read as
+   * a slip because one side happens to make a known pair (买了); and an unknown pair that
+   * is an ordinary word (`word`: 小车) is what was meant, though 校车 sounds the same.
    */
-  variants(word: string, known: (candidate: string) => boolean): string[] {
-    const chars = [...word];
+  slips(run: string, known: (pair: string) => boolean, word: (pair: string) => boolean): string[] {
+    const chars = [...run];
     const found = new Set<string>();
     chars.forEach((char, at) => {
-      if (!Han.test(char)) return;
       const previous = chars[at - 1];
       const next = chars[at + 1];
-      const before = chars.slice(0, at).join('');
-      const after = chars.slice(at + 1).join('');
+      const around = (c: string): string[] => [...(previous !== undefined ? [previous + c] : []), ...(next !== undefined ? [c + next] : [])];
+      const unseen = around(char).filter((p) => !known(p));
+      if (unseen.length === 0 || !Han.test(char) || this.functionWord(char) || unseen.some(word)) return;
       for (const sound of this.readings(char)) {
-        const pool = next ? this.soundBefore.get(`${sound}|${next}`) : previous ? this.soundAfter.get(`${previous}|${sound}`) : this.bySound.get(sound);
-        // Between two neighbours, it must also have followed the previous one.
-        const afterPrevious = next && previous ? this.soundAfter.get(`${previous}|${sound}`) ?? Empty : null;
+        const pool = next ? this.soundBefore.get(`${sound}|${next}`) : this.soundAfter.get(`${previous}|${sound}`);
         for (const other of pool ?? Empty) {
-          if (other === char || (afterPrevious && !afterPrevious.has(other))) continue;
-          const candidate = before + other + after;
-          if (known(candidate)) found.add(candidate);
+          if (other === char) continue;
+          const pairs = around(other);
+          if (pairs.every(known)) for (const pair of pairs) found.add(pair);
         }
       }
     });

@@ -91,6 +91,12 @@ export function tokens(text: string): string[] {
   return out;
 }
 
+/** Whether the word is a function or question word that retrieval drops (的, 怎么). */
+export function isStopword(word: string): boolean {
+  ensureLoaded();
+  return stopwords.has(word);
+}
+
 /** Whether jieba's dictionary, with the words taught, holds the word: an ordinary word (小车, 教室), not a slip of the input method. */
 export function inDictionary(word: string): boolean {
   ensureLoaded();
