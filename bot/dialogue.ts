@@ -462,7 +462,6 @@ export class Dialogue {
     });
   }
 
-  /** The matter an entry is about: an FAQ's linked matter, else the entry itself. */
   /**
    * Whether a message's own reading comes near the matter under discussion (the
    * guide, one of its FAQs or variants among its candidates): a message that
@@ -475,6 +474,7 @@ export class Dialogue {
       || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base));
   }
 
+  /** The matter an entry is about: an FAQ's linked matter, else the entry itself. */
   private matterOf(entryId: string): string {
     const entry = this.deps.retriever.entry(entryId);
     return entry?.kind === 'faq' && entry.matterId ? entry.matterId : entryId;

@@ -50,11 +50,12 @@ export class Homophones {
     const chars = [...run];
     const found = new Set<string>();
     chars.forEach((char, at) => {
+      if (!Han.test(char) || this.functionWord(char)) return;
       const previous = chars[at - 1];
       const next = chars[at + 1];
       const around = (c: string): string[] => [...(previous !== undefined ? [previous + c] : []), ...(next !== undefined ? [c + next] : [])];
       const unseen = around(char).filter((p) => !known(p));
-      if (unseen.length === 0 || !Han.test(char) || this.functionWord(char) || unseen.some(word)) return;
+      if (unseen.length === 0 || unseen.some(word)) return;
       for (const sound of this.readings(char)) {
         const pool = next ? this.soundBefore.get(`${sound}|${next}`) : this.soundAfter.get(`${previous}|${sound}`);
         for (const other of pool ?? Empty) {
