@@ -185,6 +185,18 @@ export class Bm25Index implements Stage {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** Whether some live entry's name or question holds the text (two characters or more). */
+  private inSomeName(text: string): boolean {
+    if (!this.idfKnown(BigramPrefix + text.slice(0, 2))) return false;
+    if (text.length === 2) return true;
+    const postings = this.postings[this.termIds.get(BigramPrefix + text.slice(0, 2))!]!;
+    for (let i = 0; i < postings.length; i++) {
+      const doc = postings.docs[i]!;
+      if (this.alive[doc] && this.titles[doc]!.includes(text)) return true;
+    }
+    return false;
+  }
+
   /** Whether some indexed document holds the term. */
   private idfKnown(term: string): boolean {
     const id = this.termIds.get(term);
@@ -207,7 +219,7 @@ export class Bm25Index implements Stage {
     }
     // Bigrams no entry uses may hide an input-method slip (注测登记 → 注册, 册登).
     for (const run of query.text.split(/\s+/)) {
-      for (const pair of this.homophones.slips(run, (p) => this.idfKnown(BigramPrefix + p), inDictionary)) put(BigramPrefix + pair, this.options.bigramWeight, 'synonym', pair);
+      for (const pair of this.homophones.slips(run, (text) => this.inSomeName(text), inDictionary)) put(BigramPrefix + pair, this.options.bigramWeight, 'synonym', pair);
     }
     for (const synonym of this.analyzer.expand(query.tokens)) put(synonym, this.options.expansionWeight, 'synonym');
     // The facet wording, taken out of the retrieval text, still tells an FAQ asking the

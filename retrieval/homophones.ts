@@ -40,13 +40,14 @@ export class Homophones {
 
   /**
    * The character pairs a run of text would have if one of its characters were a slip:
-   * where a pair the knowledge base never uses (`known` false) holds a character whose
-   * homophone makes known pairs with each neighbour it has (注测登记: 测 → 册 gives 注册
-   * and 册登). Both neighbours must agree, so a word boundary (房子卖了) is not read as
-   * a slip because one side happens to make a known pair (买了); and an unknown pair that
-   * is an ordinary word (`word`: 小车) is what was meant, though 校车 sounds the same.
+   * where a pair the names never use (`used` false) holds a character whose homophone
+   * makes, with the two characters around it (or beside it, at either end of the run),
+   * text the names do use (注测登记: 测 → 册, as in 注册登记, gives 注册 and 册登). Three
+   * characters, so a word boundary (房子卖了 → 买了) or two pairs from different names
+   * (交通罚单 → 通发 + 发单) are not read as a slip; and an unknown pair that is an
+   * ordinary word (`word`: 小车) is what was meant, though 校车 sounds the same.
    */
-  slips(run: string, known: (pair: string) => boolean, word: (pair: string) => boolean): string[] {
+  slips(run: string, used: (text: string) => boolean, word: (pair: string) => boolean): string[] {
     const chars = [...run];
     const found = new Set<string>();
     chars.forEach((char, at) => {
@@ -54,14 +55,16 @@ export class Homophones {
       const previous = chars[at - 1];
       const next = chars[at + 1];
       const around = (c: string): string[] => [...(previous !== undefined ? [previous + c] : []), ...(next !== undefined ? [c + next] : [])];
-      const unseen = around(char).filter((p) => !known(p));
+      const from = Math.max(0, Math.min(at - 1, chars.length - 3));
+      const context = (c: string): string => chars.slice(from, at).join('') + c + chars.slice(at + 1, from + 3).join('');
+      const unseen = around(char).filter((p) => !used(p));
       if (unseen.length === 0 || unseen.some(word)) return;
       for (const sound of this.readings(char)) {
         const pool = next ? this.soundBefore.get(`${sound}|${next}`) : this.soundAfter.get(`${previous}|${sound}`);
         for (const other of pool ?? Empty) {
           if (other === char) continue;
-          const pairs = around(other);
-          if (pairs.every(known)) for (const pair of pairs) found.add(pair);
+          if (!used(context(other))) continue;
+          for (const pair of around(other)) found.add(pair);
         }
       }
     });
