@@ -145,10 +145,15 @@ describe('context across turns', () => {
     const asked = await say('团队游签注能网上办吗');
     expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
     expect(asked.candidates.map((c) => c.entryId)).toEqual(expect.arrayContaining(['e-province', 'e-city']));
-    // A follow-up with words of its own that still lands on the matter stays with it.
+    // Even when retrieval finds nothing it is sure of: 签注 is a word of another matter's name.
+    const vague = conversation();
+    await vague('我想办护照');
+    expect(await vague('办个签注要带什么')).not.toMatchObject({ entryId: 'demo-passport' });
+    // A follow-up in words of its own, naming no other matter, stays with it however unsure retrieval is.
     const again = conversation();
     await again('我想办护照');
     expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
+    expect(await again('外地人能办吗')).toMatchObject({ entryId: 'demo-passport', facet: 'conditions' });
   });
 
   it('does not pick one of several variants that answer alike when unsure of the matter itself', async () => {

@@ -326,7 +326,7 @@ export class Dialogue {
     // not when it names another ("那买房提取呢"), which is asked about instead.
     const namesAnother = elliptical && top !== undefined && this.matterOf(top.entryId) !== subject?.id;
     if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer && !namesAnother
-      && (alone.confidence < Policy.fallback || this.touches(alone, subject))) {
+      && !this.namesElsewhere(alone, subject)) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
@@ -463,15 +463,23 @@ export class Dialogue {
   }
 
   /**
-   * Whether a message's own reading comes near the matter under discussion (the
-   * guide, one of its FAQs or variants among its candidates): a message that
-   * retrieval places firmly elsewhere ("赴台团队游签注能不能网上办" after a driving
-   * licence) asks about that, not about the topic.
+   * Whether a message asks about another matter than the one under discussion: its own
+   * reading does not come near that matter (its guide, FAQs or variants among the
+   * candidates), and it says a word of the name of the matter it does come to
+   * ("团队游签注能网上办吗" after a passport: 签注, of 往来港澳通行证及签注). A follow-up in
+   * words of its own ("小孩的要带什么", "外地人能办吗") names no matter.
    */
-  private touches(result: RetrievalResult, subject: Matter): boolean {
+  private namesElsewhere(result: RetrievalResult, subject: Matter): boolean {
     const base = this.deps.retriever.variantGroup(subject.id)?.baseName;
-    return result.candidates.some((c) => this.matterOf(c.entryId) === subject.id
+    const near = result.candidates.some((c) => this.matterOf(c.entryId) === subject.id
       || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base));
+    const top = result.candidates[0];
+    const other = top && !near ? this.deps.retriever.entry(this.matterOf(top.entryId)) : null;
+    if (other?.kind !== 'matter') return false;
+    const names = (m: Matter): string => this.deps.retriever.analyze([m.name, ...m.aliases].join(' ')).normalized.text;
+    const theirs = names(other);
+    const ours = names(subject);
+    return result.query.tokens.some((t) => [...t].length >= 2 && theirs.includes(t) && !ours.includes(t));
   }
 
   /** The matter an entry is about: an FAQ's linked matter, else the entry itself. */
