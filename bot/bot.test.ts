@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from './index.ts';
 import type { Stack } from '../cli/stack.ts';
 import { testStack } from '../test/harness.ts';
-import { matter } from '../test/fixtures.ts';
+import { faq, matter } from '../test/fixtures.ts';
 
 let stack: Stack;
 let sessionNo = 0;
@@ -68,6 +68,8 @@ beforeAll(async () => {
   stack.store.create(guardCard('g-first', '首次申领', '培训合格证明'), { actor: 'test' });
   stack.store.create(guardCard('g-lost', '遗失补发', '遗失声明'), { actor: 'test' });
   stack.store.create(guardCard('g-damaged', '损毁换发', '损毁的原证'), { actor: 'test' });
+  stack.store.create(faq('dup-a', { question: '养犬登记证遗失了怎么补办？', answer: '到所在区的动物防疫机构补办。' }), { actor: 'test' });
+  stack.store.create(faq('dup-b', { question: '养犬登记证遗失了怎么补办？', answer: '也可在网上申请补办。' }), { actor: 'test' });
   await stack.retriever.refresh();
 });
 
@@ -319,6 +321,14 @@ describe('small talk, fallback, handoff and rating', () => {
     expect(reply.text).toContain('不适用于北京');
     // A place one travels to is not where one applies.
     expect(await conversation()('去香港旅游，港澳通行证要带什么')).toMatchObject({ kind: 'answer', entryId: 'demo-hk-macau-permit' });
+  });
+
+  it('never offers one question twice, though the knowledge base holds it twice', async () => {
+    // Two departments publish the same FAQ: the citizen could not tell "1." from "2.".
+    const ask = await conversation()('犬证补办');
+    expect(ask.kind).toBe('clarify');
+    expect(ask.quickReplies.filter((q) => q === '养犬登记证遗失了怎么补办？')).toHaveLength(1);
+    expect(new Set(ask.candidates.map((c) => c.title)).size).toBe(ask.candidates.length);
   });
 
   it('falls back honestly with the hotline and a human', async () => {

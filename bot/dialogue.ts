@@ -93,6 +93,20 @@ function refinedOption(options: ClarifyOption[], together: RetrievalResult): str
 /** A yes/no question, or one asking which, how much or why: what an FAQ answers. */
 const YesNo = /吗|能不能|可不可以|是不是|是否|有没有|会不会|要不要|行不行|多少|几|哪|为什么|什么/;
 
+/**
+ * The first of each label: a knowledge base may hold one question twice (two
+ * departments publish the same FAQ), and "2. X  3. X" leaves the citizen nothing to choose.
+ */
+function distinctLabels<T>(items: readonly T[], label: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = label(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The candidates a clarifying question offers: those scoring near the best. */
 function closeCandidates(result: RetrievalResult): RetrievalResult['candidates'] {
   const best = result.candidates[0]?.score ?? 0;
@@ -446,8 +460,9 @@ export class Dialogue {
     });
   }
 
-  private clarify(state: DialogueState, text: string, facet: Facet | null, options: ClarifyOption[],
+  private clarify(state: DialogueState, text: string, facet: Facet | null, offered: ClarifyOption[],
     result: RetrievalResult, question: string): Reply {
+    const options = distinctLabels(offered, (o) => o.label);
     // Conversation state is stored too: personal data is masked before it is kept.
     state.pending = { type: 'clarify', text: maskPersonalData(text), facet, options };
     const scores = new Map(result.candidates.map((c) => [c.entryId, c.score]));
@@ -520,7 +535,7 @@ export class Dialogue {
    * citizen may answer "2", or say more, which is read together with this question.
    */
   private fallback(result: RetrievalResult, state?: DialogueState, facet: Facet | null = null): Reply {
-    const near = result.query.tokens.length > 0 ? result.candidates.slice(0, 3) : [];
+    const near = result.query.tokens.length > 0 ? distinctLabels(result.candidates, (c) => c.title).slice(0, 3) : [];
     if (state && near.length > 0) {
       state.pending = {
         type: 'clarify', text: maskPersonalData(result.query.normalized.original), facet,
@@ -531,7 +546,7 @@ export class Dialogue {
       ? `抱歉，我没有找到能准确回答这个问题的内容。您可能想了解：\n${near.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}\n${HOTLINE_LINE}`
       : `抱歉，这个问题我暂时回答不了。我可以解答政务服务办事方面的问题，比如办证需要的材料、条件、费用和地点。${HOTLINE_LINE}`;
     return reply('fallback', text, {
-      confidence: result.confidence, candidates: candidatesOf(result, 3),
+      confidence: result.confidence, candidates: near.length > 0 ? near.map(({ entryId, title, score }) => ({ entryId, title, score })) : candidatesOf(result, 3),
       quickReplies: [...near.map((c) => c.title), '转人工'],
     });
   }
