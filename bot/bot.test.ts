@@ -329,6 +329,12 @@ describe('small talk, fallback, handoff and rating', () => {
     expect(ask.kind).toBe('clarify');
     expect(ask.quickReplies.filter((q) => q === '养犬登记证遗失了怎么补办？')).toHaveLength(1);
     expect(new Set(ask.candidates.map((c) => c.title)).size).toBe(ask.candidates.length);
+    // Left with one question to offer, the bot asks whether it is the one, and a yes takes it.
+    const say = conversation();
+    const one = await say('养犬登记');
+    expect(one).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(one.text).toContain('您是想问“养犬登记证遗失了怎么补办？”吗');
+    expect(await say('是的')).toMatchObject({ kind: 'answer', entryId: 'dup-a' });
   });
 
   it('falls back honestly with the hotline and a human', async () => {

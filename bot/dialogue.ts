@@ -466,7 +466,10 @@ export class Dialogue {
     // Conversation state is stored too: personal data is masked before it is kept.
     state.pending = { type: 'clarify', text: maskPersonalData(text), facet, options };
     const scores = new Map(result.candidates.map((c) => [c.entryId, c.score]));
-    return reply('clarify', `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`, {
+    const asked = options.length === 1
+      ? `您是想问“${options[0]!.label}”吗？回复“是”查看，或换个说法再问。`
+      : `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`;
+    return reply('clarify', asked, {
       confidence: result.confidence,
       candidates: options.map((o) => {
         const entry = this.deps.retriever.entry(o.entryId);

@@ -76,6 +76,8 @@ const chineseNumerals: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3
 /** "2", "第二个", "选3", "二" → the 1-based option number. */
 export function detectChoice(plain: string, count: number): number | null {
   const text = plain.replace(/\s+/g, '');
+  // With one option, the question was "是…吗": a yes takes it.
+  if (count === 1 && /^(?:是|对|是的|对的|嗯|好|好的|没错)$/.test(text)) return 1;
   const match = /^(?:第|选|选择|要)?([1-9]|[一二两三四五六七八九])(?:个|项|条|号)?(?:吧|的)?$/.exec(text);
   if (!match) return null;
   const n = /\d/.test(match[1]!) ? Number(match[1]) : chineseNumerals[match[1]!]!;
