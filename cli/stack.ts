@@ -3,7 +3,7 @@
 // eval suite and the tests all assemble Banshi here, the same way.
 import { join } from 'node:path';
 import { createBot, type Bot } from '../bot/index.ts';
-import { KnowledgeStore, openDatabase, seedDemoIfEmpty, type Db } from '../knowledge/index.ts';
+import { KnowledgeStore, checkpointInBackground, openDatabase, seedDemoIfEmpty, type Db } from '../knowledge/index.ts';
 import {
   createAnalyzer, createRetriever, createTransformersEmbedder, type Analyzer, type Retriever, type RetrieverConfig,
 } from '../retrieval/index.ts';
@@ -36,6 +36,7 @@ export interface Stack {
 
 export async function openStack(options: StackOptions): Promise<Stack> {
   const db = openDatabase(options.dbFile);
+  const checkpointer = options.dbFile === ':memory:' ? null : checkpointInBackground(db);
   const store = new KnowledgeStore(db);
   if (options.seedDemo) await seedDemoIfEmpty(store);
   const analyzer = createAnalyzer();
@@ -51,6 +52,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     async close() {
       bot.flush();
       await retriever.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

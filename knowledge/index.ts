@@ -10,6 +10,7 @@ export {
   type Db, type WriteOptions, type SaveOptions, type ListFilter, type ImportOutcome,
   type VersionInfo, type AuditRecord, type KnowledgeStats, type Changes,
 } from './store.ts';
+export { checkpointInBackground, type Checkpointer } from './checkpoint.ts';
 export { importParsed, type ImportReport } from './import.ts';
 export { ImportFormats, importSource, parseSource, isImportFormat, type ImportFormat } from './sources.ts';
 export { ExportFormats, exportKnowledge, type ExportFormat, type ExportResult } from './export.ts';
