@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnowledgeStore, checkpointInBackground, openDatabase } from './index.ts';
 import { faq } from '../test/fixtures.ts';
@@ -37,5 +38,20 @@ describe('checkpointInBackground', () => {
     await checkpointer.stop();
     await checkpointer.stop();
     db.close();
+  });
+
+  it('keeps the process alive until the worker has stopped, so a caller awaiting stop() goes on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'banshi-checkpoint-'));
+    dirs.push(dir);
+    const knowledge = resolve(import.meta.dirname, 'index.ts');
+    const script = `
+      import { checkpointInBackground, openDatabase } from ${JSON.stringify(knowledge)};
+      const db = openDatabase(${JSON.stringify(join(dir, 'kb.db'))});
+      await checkpointInBackground(db).stop();
+      db.close();
+      console.log('stopped');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(child.stdout.trim()).toBe('stopped');
   });
 });

@@ -29,7 +29,11 @@ export interface Checkpointer {
 /** Checkpoints `db` from a worker thread every `everyMs`, well before its commits reach the threshold. */
 export function checkpointInBackground(db: Db, everyMs = 200): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WorkerSource, { eval: true, workerData: { file: db.name, driver, everyMs } });
+  const worker = new Worker(WorkerSource, {
+    eval: true, workerData: { file: db.name, driver, everyMs },
+    // None of the parent's flags: --input-type=module, say, would make this source a module without require.
+    execArgv: [],
+  });
   worker.unref();
   worker.on('message', (message: string) => process.emitWarning(`a WAL checkpoint failed: ${message}`));
   worker.on('error', (error) => process.emitWarning(`the WAL checkpointer stopped: ${error.message}`));
@@ -37,6 +41,8 @@ export function checkpointInBackground(db: Db, everyMs = 200): Checkpointer {
     async stop() {
       if (worker.threadId === -1) return;
       const exited = once(worker, 'exit');
+      // Unreferenced, the worker would not keep the process alive for its own exit: the caller's await would end the process.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
