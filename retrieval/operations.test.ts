@@ -74,4 +74,17 @@ describe('operation fit', () => {
     const out = fit.rerank(all, analyzeQuery(analyzer, '港澳通行证'), (id) => lookups.get(id));
     expect(out.map((c) => c.score)).toEqual(all.map((c) => c.score));
   });
+
+  it('tells a variant the citizen did not ask for from a rival', () => {
+    const asking = (text: string) => fit.expressed(analyzeQuery(analyzer, text));
+    const [progress, plain, change] = ['progress', 'plain', 'change'].map((id) => entries.get(id)!);
+    const other = matter('other', { name: '往来台湾通行证（变更）' });
+    // Asked what the permit costs, its progress lookup is not what was meant.
+    expect(fit.lessAsked(progress!, plain!, asking('港澳通行证要多少钱'))).toBe(true);
+    // Asked whether it is ready, the lookup is meant: a rival to the plain matter.
+    expect(fit.lessAsked(progress!, plain!, asking('港澳通行证办好了没有'))).toBe(false);
+    // The plain matter is never the lesser of the two, and another document is a rival.
+    expect(fit.lessAsked(plain!, change!, asking('港澳通行证要多少钱'))).toBe(false);
+    expect(fit.lessAsked(other, plain!, asking('港澳通行证要多少钱'))).toBe(false);
+  });
 });

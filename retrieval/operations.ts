@@ -73,6 +73,12 @@ export interface OperationFit {
   /** The operations the citizen's words express. */
   expressed(query: AnalyzedQuery): ReadonlySet<Operation>;
   /**
+   * Whether `entry` is `than`'s twin (about the same object) carrying more operations the
+   * citizen did not express (`asked` is what they did): a variant they did not ask for,
+   * not a rival to the plainer entry.
+   */
+  lessAsked(entry: Entry, than: Entry, asked: ReadonlySet<Operation>): boolean;
+  /**
    * Moves a candidate carrying an operation the citizen did not express just below its
    * twin — a candidate about the same object carrying fewer such operations — when the
    * twin scores within TwinReach of it; their order among the rest is kept. Only swaps
@@ -121,9 +127,15 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
     const words = new Set([...query.tokens, ...analyzer.tokens(text)]);
     return new Set(operations.list.filter((op) => op.queryWords.some((w) => says(text, words, w))));
   };
+  const unaskedIn = (title: Title, asked: ReadonlySet<Operation>): number => [...title.operations].filter((op) => !asked.has(op)).length;
   return {
     carried: (entry) => titleOf(entry).operations,
     expressed,
+    lessAsked(entry, than, asked) {
+      const own = titleOf(entry);
+      const other = titleOf(than);
+      return unaskedIn(own, asked) > unaskedIn(other, asked) && sameObject(own.object, other.object);
+    },
     rerank(fused, query, entryOf) {
       const top = fused.slice(0, TwinWindow).map((c) => {
         const entry = entryOf(c.entryId);
@@ -131,7 +143,7 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
       });
       if (!top.some((t) => t && t.operations.size > 0)) return fused;
       const asked = expressed(query);
-      const unasked = top.map((t) => (t ? [...t.operations].filter((op) => !asked.has(op)).length : 0));
+      const unasked = top.map((t) => (t ? unaskedIn(t, asked) : 0));
       let changed = false;
       const out = fused.map((c, i) => {
         const own = top[i];

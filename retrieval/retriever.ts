@@ -233,9 +233,19 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
   const featuresOf = (query: AnalyzedQuery, fused: FusedCandidate[], stages: StageName[], prepared: PreparedQuery | null): ConfidenceFeatures => {
     const top = fused[0];
     if (!top) return { ...ZeroFeatures };
-    const second = fused[1]?.score ?? 0;
-    const lexical = top.stages.bm25 && prepared && prepared.reference > 0 ? Math.min(1, top.stages.bm25.score / prepared.reference) : 0;
     const entry = cache.get(top.entryId);
+    // Asked something about a matter (its fees, or an operation), a variant of the top entry
+    // carrying an operation the citizen did not ask for (…办证进度查询 beside …护照) is no
+    // rival to it: the margins are taken over the rest. A bare name still leaves the choice
+    // among its variants open (社保卡: 申领, or 挂失补换?).
+    const asked = operationFit.expressed(query);
+    const asksSomething = asked.size > 0 || (query.facet.facet !== null && query.facet.facet !== 'overview');
+    const rivals = fused.slice(1).filter((c) => {
+      const other = cache.get(c.entryId);
+      return !(asksSomething && entry && other && operationFit.lessAsked(other, entry, asked));
+    });
+    const second = rivals[0]?.score ?? 0;
+    const lexical = top.stages.bm25 && prepared && prepared.reference > 0 ? Math.min(1, top.stages.bm25.score / prepared.reference) : 0;
     // How much of the entry's own title the citizen said, in their words or synonyms
     // (丢了 for 遗失), weighted by rarity: a bare name matched to a long, specific FAQ
     // question scores low. A matter's alias said as a phrase ("注册个公司") names it
@@ -254,7 +264,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     const titleCoverage = namedByAlias ? 1 : titleWeight > 0 ? saidWeight / titleWeight : 0;
     // The margin over the best candidate of another matter: an FAQ and its own guide are not rivals.
     const family = familyOf(top.entryId);
-    const rival = fused.find((c) => familyOf(c.entryId) !== family)?.score ?? 0;
+    const rival = rivals.find((c) => familyOf(c.entryId) !== family)?.score ?? 0;
     return {
       top: Math.min(1, top.score),
       margin: top.score > 0 ? (top.score - second) / top.score : 0,
