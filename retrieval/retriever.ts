@@ -11,6 +11,7 @@ import { sharedAnalysis } from './entry-fields.ts';
 import { DenseIndex, HnswDefaults, type DenseIndexInfo, type HnswOptions } from './hnsw-index.ts';
 import type { AnalyzedQuery, Analyzer, Embedder } from './types.ts';
 import { VariantGroups, type VariantGroup } from './variants.ts';
+import { createExclusiveFit } from './exclusive.ts';
 import { createFacetFit } from './facet-fit.ts';
 import { createOperationFit } from './operations.ts';
 
@@ -162,6 +163,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
   const analyze = (text: string): AnalyzedQuery => analyzeQuery(analyzer, text);
   const facetFit = createFacetFit(analyzer);
   const operationFit = createOperationFit(analyzer);
+  const exclusiveFit = createExclusiveFit(analyzer);
 
   const coverage = (query: AnalyzedQuery, entryId: string): number => {
     const title = bm25.titleText(entryId);
@@ -310,7 +312,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       }
     }
     const entryOf = (id: string): Entry | undefined => cache.get(id);
-    const fused = facetFit.rerank(operationFit.rerank(fuse(inputs, fusion), query, entryOf), query.facet.facet, entryOf);
+    const fused = facetFit.rerank(operationFit.rerank(exclusiveFit.rerank(fuse(inputs, fusion), query, entryOf), query, entryOf), query.facet.facet, entryOf);
     const features = featuresOf(query, fused, stages, prepared);
     // A phrasing staff wrote down for exactly one entry is that entry's question: no doubt left.
     const exact = fused[0] !== undefined && saysExactly(query, cache.get(fused[0].entryId))
