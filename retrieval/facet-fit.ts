@@ -1,13 +1,20 @@
 // Whether an entry fits the facet a citizen asks about. An FAQ entry asks one
-// thing itself ("收费多少钱？" vs "地点及电话为何？"): when the citizen asks the
-// same facet it is the better answer, when it asks another facet it is not. A
+// thing itself, or two ("收费多少钱？" vs "地点及电话为何？"): when the citizen asks
+// one of them it is the better answer, when it asks another facet it is not. A
 // matter guide answers every facet.
 import type { Entry, Facet } from '../knowledge/index.ts';
 import type { Analyzer } from './types.ts';
 import type { FusedCandidate } from './fusion.ts';
 
-/** The share by which an agreeing FAQ gains and a disagreeing one loses: relative, so it suits any fusion's scale. */
-const FacetBonus = 0.08;
+/**
+ * The shares by which an agreeing FAQ gains and a disagreeing one loses, relative so they
+ * suit any fusion's scale. A disagreement is weaker evidence: an FAQ's facet is read from
+ * one short question, whose wording may ask more than the cues show.
+ */
+const FacetBonus = 0.12;
+const FacetPenalty = 0.06;
+/** Where one clause of a question ends and another begins. */
+const Clauses = /[、，,？?；;。！!]/;
 
 export interface FacetFit {
   /** 1 when the entry fits the asked facet, 0 when it asks another, 0.5 when unknown. */
@@ -17,18 +24,24 @@ export interface FacetFit {
 }
 
 export function createFacetFit(analyzer: Analyzer): FacetFit {
-  // Entries are replaced on every update, so a WeakMap never serves a stale facet.
-  const own = new WeakMap<Entry, Facet | null>();
-  const facetOf = (entry: Entry): Facet | null => {
-    if (entry.kind !== 'faq') return null;
-    if (!own.has(entry)) own.set(entry, analyzer.detectFacet(analyzer.normalize(entry.question).text).facet);
-    return own.get(entry)!;
+  // Entries are replaced on every update, so a WeakMap never serves stale facets.
+  const own = new WeakMap<Entry, ReadonlySet<Facet>>();
+  // An FAQ may ask two things at once ("要向哪个单位申请、申请方式？"): each clause's facet is its own.
+  const facetsOf = (entry: Entry & { kind: 'faq' }): ReadonlySet<Facet> => {
+    let facets = own.get(entry);
+    if (!facets) {
+      facets = new Set(entry.question.split(Clauses)
+        .map((part) => analyzer.detectFacet(analyzer.normalize(part).text).facet)
+        .filter((f): f is Facet => f !== null && f !== 'overview'));
+      own.set(entry, facets);
+    }
+    return facets;
   };
   const fit = (entry: Entry, asked: Facet | null): number => {
     if (entry.kind === 'matter' || asked === null || asked === 'overview') return 1;
-    const theirs = facetOf(entry);
-    if (theirs === null || theirs === 'overview') return 0.5;
-    return theirs === asked ? 1 : 0;
+    const theirs = facetsOf(entry);
+    if (theirs.size === 0) return 0.5;
+    return theirs.has(asked) ? 1 : 0;
   };
   return {
     fit,
@@ -37,7 +50,9 @@ export function createFacetFit(analyzer: Analyzer): FacetFit {
       return fused
         .map((c) => {
           const entry = entryOf(c.entryId);
-          return entry?.kind === 'faq' ? { ...c, score: c.score * (1 + (fit(entry, asked) - 0.5) * 2 * FacetBonus) } : c;
+          if (entry?.kind !== 'faq') return c;
+          const fits = fit(entry, asked);
+          return { ...c, score: c.score * (fits === 1 ? 1 + FacetBonus : fits === 0 ? 1 - FacetPenalty : 1) };
         })
         .sort((a, b) => b.score - a.score);
     },
