@@ -121,11 +121,18 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
     }
     return title;
   };
+  // Asked twice per search (the rerank, then the confidence margins): segmenting the message once will do.
+  const heard = new WeakMap<AnalyzedQuery, ReadonlySet<Operation>>();
   const expressed = (query: AnalyzedQuery): ReadonlySet<Operation> => {
-    // The whole message: facet wording (怎么查) can express an operation too.
-    const text = query.normalized.text;
-    const words = new Set([...query.tokens, ...analyzer.tokens(text)]);
-    return new Set(operations.list.filter((op) => op.queryWords.some((w) => says(text, words, w))));
+    let ops = heard.get(query);
+    if (!ops) {
+      // The whole message: facet wording (怎么查) can express an operation too.
+      const text = query.normalized.text;
+      const words = new Set([...query.tokens, ...analyzer.tokens(text)]);
+      ops = new Set(operations.list.filter((op) => op.queryWords.some((w) => says(text, words, w))));
+      heard.set(query, ops);
+    }
+    return ops;
   };
   const unaskedIn = (title: Title, asked: ReadonlySet<Operation>): number => [...title.operations].filter((op) => !asked.has(op)).length;
   return {

@@ -242,11 +242,11 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     // among its variants open (社保卡: 申领, or 挂失补换?).
     const asked = operationFit.expressed(query);
     const asksSomething = asked.size > 0 || (query.facet.facet !== null && query.facet.facet !== 'overview');
-    const rivals = fused.slice(1).filter((c) => {
+    const isRival = (c: FusedCandidate): boolean => {
       const other = cache.get(c.entryId);
       return !(asksSomething && entry && other && operationFit.lessAsked(other, entry, asked));
-    });
-    const second = rivals[0]?.score ?? 0;
+    };
+    const second = fused.slice(1).find(isRival)?.score ?? 0;
     const lexical = top.stages.bm25 && prepared && prepared.reference > 0 ? Math.min(1, top.stages.bm25.score / prepared.reference) : 0;
     // How much of the entry's own title the citizen said, in their words or synonyms
     // (丢了 for 遗失), weighted by rarity: a bare name matched to a long, specific FAQ
@@ -266,7 +266,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     const titleCoverage = namedByAlias ? 1 : titleWeight > 0 ? saidWeight / titleWeight : 0;
     // The margin over the best candidate of another matter: an FAQ and its own guide are not rivals.
     const family = familyOf(top.entryId);
-    const rival = rivals.find((c) => familyOf(c.entryId) !== family)?.score ?? 0;
+    const rival = fused.find((c) => familyOf(c.entryId) !== family && isRival(c))?.score ?? 0;
     return {
       top: Math.min(1, top.score),
       margin: top.score > 0 ? (top.score - second) / top.score : 0,
@@ -312,7 +312,10 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
       }
     }
     const entryOf = (id: string): Entry | undefined => cache.get(id);
-    const fused = facetFit.rerank(operationFit.rerank(exclusiveFit.rerank(fuse(inputs, fusion), query, entryOf), query, entryOf), query.facet.facet, entryOf);
+    let fused = fuse(inputs, fusion);
+    fused = exclusiveFit.rerank(fused, query, entryOf);
+    fused = operationFit.rerank(fused, query, entryOf);
+    fused = facetFit.rerank(fused, query.facet.facet, entryOf);
     const features = featuresOf(query, fused, stages, prepared);
     // A phrasing staff wrote down for exactly one entry is that entry's question: no doubt left.
     const exact = fused[0] !== undefined && saysExactly(query, cache.get(fused[0].entryId))
