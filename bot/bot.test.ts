@@ -156,6 +156,13 @@ describe('context across turns', () => {
     await again('我想办护照');
     expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
     expect(await again('外地人能办吗')).toMatchObject({ entryId: 'demo-passport', facet: 'conditions' });
+    // A new request in words that only ask for a matter is not a part of the old one; a bare "我想办" still is.
+    const other = conversation();
+    await other('护照');
+    expect(await other('我想买个房子')).not.toMatchObject({ entryId: 'demo-passport' });
+    const same = conversation();
+    await same('护照');
+    expect(await same('我想办')).toMatchObject({ entryId: 'demo-passport', facet: 'overview' });
   });
 
   it('does not pick one of several variants that answer alike when unsure of the matter itself', async () => {

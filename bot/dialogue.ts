@@ -337,9 +337,10 @@ export class Dialogue {
     }
     const top = result.candidates[0];
     // Unsure what a facet question is about, it is about the matter under discussion;
-    // not when it names another ("那买房提取呢"), which is asked about instead.
+    // not when it names another ("那买房提取呢"), which is asked about instead. Wording
+    // that only asks for a matter ("我想买个房子") names a new request, not a part of this one.
     const namesAnother = elliptical && top !== undefined && this.matterOf(top.entryId) !== subject?.id;
-    if (subject?.kind === 'matter' && facet && result.confidence < Policy.answer && !namesAnother
+    if (subject?.kind === 'matter' && facet && facet !== 'overview' && result.confidence < Policy.answer && !namesAnother
       && !this.namesElsewhere(alone, subject)) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
