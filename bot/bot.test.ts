@@ -171,11 +171,13 @@ describe('context across turns', () => {
     expect(await conversation()('测量资质收费吗')).toMatchObject({ kind: 'clarify', entryId: null });
   });
 
-  it('asks about "那…呢" naming another matter when unsure of it, keeping the facet, instead of answering the old one', async () => {
+  it('asks about "那…呢" naming another matter when unsure of it, keeping and saying the facet, instead of answering the old one', async () => {
     const say = conversation();
     expect(await say('租房提取公积金要什么材料')).toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent', facet: 'materials' });
     const asked = await say('买房提取呢');
-    expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
+    // The question back says which part it will answer: only the matter is in doubt.
+    expect(asked).toMatchObject({ kind: 'clarify', entryId: null, facet: 'materials' });
+    expect(asked.text).toContain('需要什么材料');
     expect(asked.candidates[0]!.entryId).toBe('demo-provident-fund-withdrawal-purchase');
     expect(await say('1')).toMatchObject({ kind: 'answer', entryId: 'demo-provident-fund-withdrawal-purchase', facet: 'materials' });
   });

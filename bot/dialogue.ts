@@ -470,7 +470,10 @@ export class Dialogue {
     const asked = options.length === 1
       ? `您是想问“${options[0]!.label}”吗？回复“是”查看，或换个说法再问。`
       : `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`;
-    return reply('clarify', asked, {
+    // The part asked about is understood already, and said: only the matter is in question.
+    const part = facet && facet !== 'overview' ? facet : null;
+    return reply('clarify', part ? `${asked}\n选定后为您解答「${FacetLabels[part]}」。` : asked, {
+      facet: part,
       confidence: result.confidence,
       candidates: options.map((o) => {
         const entry = this.deps.retriever.entry(o.entryId);
