@@ -193,6 +193,19 @@ describe('ties', () => {
 });
 
 describe('answering an open question', () => {
+  it('takes a message that comes near none of the options for a message of its own, not a choice', async () => {
+    const say = conversation();
+    expect(await say('公积金提取')).toMatchObject({ kind: 'clarify' });
+    // Read with the question, the weather came back as the same question again.
+    const weather = await say('今天天气怎么样');
+    expect(weather).toMatchObject({ kind: 'fallback', entryId: null });
+    expect(weather.candidates.map((c) => c.entryId)).not.toContain('demo-provident-fund-withdrawal-rent');
+    // A refinement still chooses.
+    const again = conversation();
+    expect(await again('身份证')).toMatchObject({ kind: 'clarify' });
+    expect(await again('丢了的那个')).toMatchObject({ kind: 'answer', entryId: 'demo-id-card-loss' });
+  });
+
   it("answers a facet asked after a clarification from the one guide among its options", async () => {
     const say = conversation();
     expect(await say('港澳')).toMatchObject({ kind: 'clarify' });

@@ -311,7 +311,12 @@ export class Dialogue {
     // and the message itself points that way too (its own candidates include the
     // result), so an unrelated question is not pulled into the old topic.
     let result = alone;
-    const context = clarifying?.text ?? (topic ? entryTitle(topic) : null);
+    // An open question is read with the message only when the message itself comes near
+    // one of its options ("买房用的" finds 购房提取 among its own best): "今天天气怎么样"
+    // asked then is a message of its own, not a choice.
+    const choosing = clarifying !== null && closeCandidates(alone)
+      .some((c) => clarifying.options.some((o) => this.matterOf(o.entryId) === this.matterOf(c.entryId)));
+    const context = (choosing ? clarifying.text : null) ?? (topic ? entryTitle(topic) : null);
     // An elliptical question ("那离婚呢") names its own subject, and a joint reading
     // that lands back on the topic adds nothing the follow-up rule above has not.
     // A message retrieval is already sure of alone needs no second reading, unless it answers an open question.
