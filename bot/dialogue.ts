@@ -310,6 +310,15 @@ export class Dialogue {
     // read together with it; the joint reading wins when retrieval is surer of it
     // and the message itself points that way too (its own candidates include the
     // result), so an unrelated question is not pulled into the old topic.
+    // Torn between entries ("怎么挂失": 身份证's FAQ or 社保卡's), the conversation decides
+    // for one of the matter under discussion about as good as the best; not for a
+    // message that finds nothing of its own ("帮我写篇二年级作文" after 小学报名).
+    const torn = alone.confidence >= Policy.fallback && alone.confidence < Policy.answer;
+    const ownEntry = subject?.kind === 'matter' && !clarifying && !namesNothing && !elliptical && torn
+      ? alone.candidates.find((c) => this.matterOf(c.entryId) === subject.id && c.score >= alone.candidates[0]!.score * Policy.closeRatio)
+      : undefined;
+    const own = ownEntry ? this.deps.retriever.entry(ownEntry.entryId) : undefined;
+    if (own) return this.answerEntry(state, own, facet, Math.max(alone.confidence, 0.8), alone);
     let result = alone;
     // An open question is read with the message only when the message itself comes near
     // one of its options ("买房用的" finds 购房提取 among its own best): "今天天气怎么样"
@@ -351,7 +360,8 @@ export class Dialogue {
     }
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
     const text = turn.text;
-    const place = detectRegion(turn.plain)?.region;
+    // Where the citizen said they are earlier counts as much as where they say it now.
+    const place = detectRegion(turn.plain)?.region ?? state.region ?? undefined;
     if (place && !this.servedIn(result, place)) return this.elsewhere(result, place);
 
     const variants = this.variantChoice(state, result, facet);
