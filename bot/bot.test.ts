@@ -206,13 +206,20 @@ describe('ties', () => {
 });
 
 describe('answering an open question', () => {
-  it('takes a message that comes near none of the options for a message of its own, not a choice', async () => {
+  it('takes a message that comes near none of the options for a message of its own, and one saying who the citizen is for a choice', async () => {
     const say = conversation();
     expect(await say('公积金提取')).toMatchObject({ kind: 'clarify' });
     // Read with the question, the weather came back as the same question again.
     const weather = await say('今天天气怎么样');
     expect(weather).toMatchObject({ kind: 'fallback', entryId: null });
     expect(weather.candidates.map((c) => c.entryId)).not.toContain('demo-provident-fund-withdrawal-rent');
+    // Saying who one is describes the case asked about, however sure retrieval is of the words alone.
+    const pension = conversation();
+    expect(await pension('养老金怎么领')).toMatchObject({ kind: 'clarify' });
+    expect(await pension('我是企业职工')).not.toMatchObject({ entryId: 'demo-company-registration' });
+    const card = conversation();
+    expect(await card('社保卡')).toMatchObject({ kind: 'clarify' });
+    expect(await card('我是第一次办')).toMatchObject({ kind: 'answer', entryId: 'demo-social-security-card' });
     // A refinement still chooses.
     const again = conversation();
     expect(await again('身份证')).toMatchObject({ kind: 'clarify' });

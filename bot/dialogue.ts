@@ -90,6 +90,9 @@ function refinedOption(options: ClarifyOption[], together: RetrievalResult): str
   return first && first.score > 0 && (second?.score ?? 0) < first.score * Policy.closeRatio ? first.id : null;
 }
 
+/** The citizen saying who they are ("我是企业职工", "本人属于低保户"), not what they want. */
+const DescribesSelf = /^(?:我|本人)(?:是|属于)/;
+
 /** A yes/no question, or one asking which, how much or why: what an FAQ answers. */
 const YesNo = /吗|能不能|可不可以|是不是|是否|有没有|会不会|要不要|行不行|多少|几|哪|为什么|什么/;
 
@@ -300,7 +303,7 @@ export class Dialogue {
     }
     // "第一次申请" answering "社保卡：申领，还是挂失补换？" describes the sub-case of one of the
     // guides offered; unless the message itself clearly names something, that guide is meant.
-    const described = clarifying && alone.confidence < Policy.answer ? this.describedGuide(clarifying.options, turn.plain, alone) : null;
+    const described = clarifying ? this.describedGuide(clarifying.options, turn.plain, alone) : null;
     if (described) return this.answerEntry(state, described, facet, Math.max(alone.confidence, 0.8), alone);
     const subject = topic ? this.deps.retriever.entry(this.matterOf(topic.id)) ?? topic : topic;
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
@@ -323,8 +326,11 @@ export class Dialogue {
     // An open question is read with the message only when the message itself comes near
     // one of its options ("买房用的" finds 购房提取 among its own best): "今天天气怎么样"
     // asked then is a message of its own, not a choice.
-    const choosing = clarifying !== null && closeCandidates(alone)
-      .some((c) => clarifying.options.some((o) => this.matterOf(o.entryId) === this.matterOf(c.entryId)));
+    // Who the citizen is ("我是企业职工") only describes the case an open question asks about,
+    // however sure retrieval is of the words alone (企业 → 公司设立登记).
+    const selfDescribed = clarifying !== null && DescribesSelf.test(turn.plain);
+    const choosing = selfDescribed || (clarifying !== null && closeCandidates(alone)
+      .some((c) => clarifying.options.some((o) => this.matterOf(o.entryId) === this.matterOf(c.entryId))));
     const context = (choosing ? clarifying.text : null) ?? (topic ? entryTitle(topic) : null);
     // An elliptical question ("那离婚呢") names its own subject, and a joint reading
     // that lands back on the topic adds nothing the follow-up rule above has not.
@@ -339,7 +345,7 @@ export class Dialogue {
       // option when no other option comes close. A facet asked about the matter under
       // discussion ("前后要跑几次") is a follow-up, not a choice.
       const followUp = subject?.kind === 'matter' && asksFacet;
-      const refines = together.confidence > alone.confidence && clarifying?.options.some((o) => o.entryId === best);
+      const refines = (selfDescribed || together.confidence > alone.confidence) && clarifying?.options.some((o) => o.entryId === best);
       if (!followUp && clarifying && refines) {
         const picked = refinedOption(clarifying.options, together);
         const entry = picked ? this.deps.retriever.entry(picked) : null;
