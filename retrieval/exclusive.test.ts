@@ -13,9 +13,9 @@ describe('parseExclusive', () => {
     expect(parseExclusive('# comment\n港澳 香港 | 台湾 赴台\n结婚\n')).toEqual([[['港澳', '香港'], ['台湾', '赴台']]]);
   });
 
-  it('ships sets for destinations, school levels and marriage', () => {
+  it('ships sets for destinations, school levels, marriage and documents', () => {
     const words = defaultExclusive().flat(2);
-    expect(words).toEqual(expect.arrayContaining(['港澳', '台湾', '高中', '高等学校', '结婚', '离婚']));
+    expect(words).toEqual(expect.arrayContaining(['港澳', '台湾', '高中', '高等学校', '结婚', '离婚', '护照', '驾照']));
   });
 });
 
@@ -42,6 +42,12 @@ describe('exclusive fit', () => {
     expect(ranked('台湾同胞来广州办居住证', ['both', 'tw'])).toEqual(['both', 'tw']);
     expect(ranked('港澳和台湾的签注有什么不同', ['hk', 'tw'])).toEqual(['hk', 'tw']);
     expect(ranked('团队游签注怎么办', ['hk', 'tw'])).toEqual(['hk', 'tw']);
+  });
+
+  it('tells one document from another: renewing a passport is not renewing a disability card', () => {
+    entries.set('disability', faq('disability', { question: '残疾证快到期了怎么换？' }));
+    entries.set('passport', faq('passport', { question: '护照快过期了还能出国吗？' }));
+    expect(ranked('护照过期了怎么换', ['disability', 'passport'])).toEqual(['passport', 'disability']);
   });
 
   it('tells marriage from divorce in an FAQ question too', () => {
