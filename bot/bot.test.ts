@@ -269,6 +269,20 @@ describe('answering an open question', () => {
   });
 });
 
+describe('life events', () => {
+  it('lists the matters of a life event asked as a whole, main ones first, and takes a number', async () => {
+    const say = conversation();
+    const asked = await say('孩子出生了要办什么');
+    expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
+    expect(asked.text).toContain('孩子出生后通常需要办理以下事项');
+    expect(asked.candidates[0]!.entryId).toBe('demo-newborn-registration');
+    expect(asked.candidates.map((c) => c.entryId)).toContain('demo-social-security-card');
+    expect(await say('1')).toMatchObject({ kind: 'answer', entryId: 'demo-newborn-registration' });
+    // One matter named, retrieval sure of it: that matter is answered.
+    expect(await conversation()('结婚登记要办什么手续')).toMatchObject({ kind: 'answer', entryId: 'demo-marriage-registration' });
+  });
+});
+
 describe('near-identical matters', () => {
   it('asks one numbered question when the variants differ in what was asked, and takes "2"', async () => {
     const say = conversation();

@@ -9,6 +9,7 @@ import {
 } from './intents.ts';
 import { maskPersonalData } from './mask.ts';
 import { Policy, familyConfidence } from './policy.ts';
+import { detectLifeEvent } from './life-events.ts';
 import { detectRegion, servesPlace } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
 import type { Candidate, Reply, ReplyKind } from './reply.ts';
@@ -364,6 +365,9 @@ export class Dialogue {
       && !this.namesElsewhere(alone, subject)) {
       return this.answerEntry(state, subject, facet, Math.max(result.confidence, 0.8), result);
     }
+    // "孩子出生了要办什么" asks for all of a life event's matters, unless retrieval is sure of one.
+    const event = result.confidence < Policy.answer ? this.lifeEvent(state, turn, result) : null;
+    if (event) return event;
     if (!top || namesNothing || result.confidence < Policy.fallback) return this.fallback(result, state, facet);
     const text = turn.text;
     // Where the citizen said they are earlier counts as much as where they say it now.
@@ -381,6 +385,15 @@ export class Dialogue {
     const options = (close.length >= 2 ? close : result.candidates.slice(0, 3))
       .map((c) => ({ entryId: c.entryId, label: c.title }));
     return this.clarify(state, text, facet, options, result, '您想问的是下面哪一项？');
+  }
+
+  /** A life event's matter guides as one numbered question, when the knowledge base lists several under it. */
+  private lifeEvent(state: DialogueState, turn: Turn, result: RetrievalResult): Reply | null {
+    const event = detectLifeEvent(turn.plain);
+    const matters = event ? this.deps.retriever.withTheme(event.theme) : [];
+    if (!event || matters.length < 2) return null;
+    const options = matters.slice(0, Policy.maxOptions).map((m) => ({ entryId: m.id, label: entryTitle(m) }));
+    return this.clarify(state, turn.text, null, options, result, `${event.intro}通常需要办理以下事项：`);
   }
 
   /**

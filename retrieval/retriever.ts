@@ -1,7 +1,7 @@
 // The retriever: builds the sparse and dense stages over the live knowledge base,
 // keeps them in step with the store before every search, and fuses their ranked
 // lists into candidates with a calibrated confidence.
-import { entryTitle, type Entry, type KnowledgeStore } from '../knowledge/index.ts';
+import { entryTitle, type Entry, type KnowledgeStore, type Matter } from '../knowledge/index.ts';
 import { Bm25Index, type Bm25Options, type PreparedQuery } from './bm25.ts';
 import { confidenceOf, DefaultCalibration, type Calibration, type ConfidenceFeatures } from './calibration.ts';
 import { builtinSource, fixedSource, type BuiltinOptions } from './embedders/builtin.ts';
@@ -79,6 +79,8 @@ export interface Retriever {
   entry(id: string): Entry | null;
   /** The entry's near-duplicates with what tells each apart; `among` narrows to those ids (e.g. the close candidates). */
   variantGroup(id: string, among?: Iterable<string>): VariantGroup | null;
+  /** The live matter guides listed under a theme (a life event such as 出生), those whose main theme it is first. */
+  withTheme(theme: string): Matter[];
   size(): number;
   /** How the dense index came to be: loaded from disk, or built and why. */
   info(): { revision: number; dense: DenseIndexInfo | null };
@@ -336,6 +338,9 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     analyze,
     entry: (id) => cache.get(id) ?? null,
     variantGroup: (id, among) => variants.group(id, among),
+    withTheme: (theme) => [...cache.values()]
+      .filter((e): e is Matter => e.kind === 'matter' && e.themes.includes(theme))
+      .sort((a, b) => a.themes.indexOf(theme) - b.themes.indexOf(theme) || a.name.localeCompare(b.name, 'zh-CN')),
     size: () => cache.size,
     info: () => ({ revision, dense: dense?.info ?? null }),
     refresh,
