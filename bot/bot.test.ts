@@ -314,6 +314,14 @@ describe('near-identical matters', () => {
     expect(await say('测绘资质认定要带什么材料')).toMatchObject({ kind: 'answer', entryId: 'v-sz' });
   });
 
+  it('promises guides for the region the citizen gives only when the knowledge base holds some', async () => {
+    // The demo and the test variants serve 示例市 and cities of 广东; none serves 北京.
+    const away = await conversation()('我在北京');
+    expect(away.text).toMatch(/适用于.*示例市.*北京的办理要求请咨询当地/);
+    expect(away.text).not.toContain('优先为您查找');
+    expect((await conversation()('我在深圳')).text).toContain('优先为您查找深圳的办事指南');
+  });
+
   it('says a guide is for another region when the citizen named theirs earlier, as when they name it in the question', async () => {
     const say = conversation();
     await say('我在深圳');

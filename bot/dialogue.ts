@@ -252,6 +252,13 @@ export class Dialogue {
       const variant = named.length === 1 ? this.deps.retriever.entry(named[0]!.entryId) : null;
       if (variant?.kind === 'matter' && variant.id !== topic!.id) return this.answerEntry(state, variant, null, 1);
     }
+    // Promise only what the knowledge base holds: a guide without a region serves everyone.
+    const matters = this.deps.retriever.matters();
+    if (matters.length > 0 && !matters.some((m) => !m.region || servesPlace(m.region, region))) {
+      const regions = [...new Set(matters.map((m) => m.region!))].slice(0, 3).join('、');
+      return reply('smalltalk', `好的，已记住您在${region}。我这里的办事指南适用于${regions}，${region}的办理要求请咨询当地政务服务中心，`
+        + '或拨打 12345 政务服务便民热线。');
+    }
     return reply('smalltalk', `好的，已记住您在${region}，会优先为您查找${region}的办事指南。请问您要办理什么事项？`);
   }
 
@@ -390,8 +397,12 @@ export class Dialogue {
   /** A life event's matter guides as one numbered question, when the knowledge base lists several under it. */
   private lifeEvent(state: DialogueState, turn: Turn, result: RetrievalResult): Reply | null {
     const event = detectLifeEvent(turn.plain);
-    const matters = event ? this.deps.retriever.withTheme(event.theme) : [];
-    if (!event || matters.length < 2) return null;
+    if (!event) return null;
+    // Those whose main theme it is first: under 出生, 新生儿出生登记 before 社会保障卡申领.
+    const rank = (m: Matter): number => m.themes.indexOf(event.theme);
+    const matters = this.deps.retriever.matters().filter((m) => m.themes.includes(event.theme))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, 'zh-CN'));
+    if (matters.length < 2) return null;
     const options = matters.slice(0, Policy.maxOptions).map((m) => ({ entryId: m.id, label: entryTitle(m) }));
     return this.clarify(state, turn.text, null, options, result, `${event.intro}通常需要办理以下事项：`);
   }

@@ -79,8 +79,8 @@ export interface Retriever {
   entry(id: string): Entry | null;
   /** The entry's near-duplicates with what tells each apart; `among` narrows to those ids (e.g. the close candidates). */
   variantGroup(id: string, among?: Iterable<string>): VariantGroup | null;
-  /** The live matter guides listed under a theme (a life event such as 出生), those whose main theme it is first. */
-  withTheme(theme: string): Matter[];
+  /** The live matter guides. */
+  matters(): Matter[];
   size(): number;
   /** How the dense index came to be: loaded from disk, or built and why. */
   info(): { revision: number; dense: DenseIndexInfo | null };
@@ -338,9 +338,7 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     analyze,
     entry: (id) => cache.get(id) ?? null,
     variantGroup: (id, among) => variants.group(id, among),
-    withTheme: (theme) => [...cache.values()]
-      .filter((e): e is Matter => e.kind === 'matter' && e.themes.includes(theme))
-      .sort((a, b) => a.themes.indexOf(theme) - b.themes.indexOf(theme) || a.name.localeCompare(b.name, 'zh-CN')),
+    matters: () => [...cache.values()].filter((e): e is Matter => e.kind === 'matter'),
     size: () => cache.size,
     info: () => ({ revision, dense: dense?.info ?? null }),
     refresh,
