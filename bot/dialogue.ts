@@ -7,9 +7,9 @@ import {
   RatingOptions, detectChoice, detectRating, detectSmalltalk, stepMove, wantsHuman, wantsRestart,
   wantsSheet, wantsWalkthrough, type Smalltalk,
 } from './intents.ts';
+import { detectLifeEvent } from './life-events.ts';
 import { maskPersonalData } from './mask.ts';
 import { Policy, familyConfidence } from './policy.ts';
-import { detectLifeEvent } from './life-events.ts';
 import { detectRegion, servesPlace } from './region.ts';
 import { FacetLabels, OfferedFacets, facetLines, renderFacet, renderSheet, renderStep } from './render/facets.ts';
 import type { Candidate, Reply, ReplyKind } from './reply.ts';
@@ -317,10 +317,6 @@ export class Dialogue {
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
       return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
     }
-    // A message that refines what came before ("丢了的那个", "买房用的") is also
-    // read together with it; the joint reading wins when retrieval is surer of it
-    // and the message itself points that way too (its own candidates include the
-    // result), so an unrelated question is not pulled into the old topic.
     // Torn between entries ("怎么挂失": 身份证's FAQ or 社保卡's), the conversation decides
     // for one of the matter under discussion about as good as the best; not for a
     // message that finds nothing of its own ("帮我写篇二年级作文" after 小学报名).
@@ -330,6 +326,10 @@ export class Dialogue {
       : undefined;
     const own = ownEntry ? this.deps.retriever.entry(ownEntry.entryId) : undefined;
     if (own) return this.answerEntry(state, own, facet, Math.max(alone.confidence, 0.8), alone);
+    // A message that refines what came before ("丢了的那个", "买房用的") is also
+    // read together with it; the joint reading wins when retrieval is surer of it
+    // and the message itself points that way too (its own candidates include the
+    // result), so an unrelated question is not pulled into the old topic.
     let result = alone;
     // An open question is read with the message only when the message itself comes near
     // one of its options ("买房用的" finds 购房提取 among its own best): "今天天气怎么样"
