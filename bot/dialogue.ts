@@ -531,15 +531,16 @@ export class Dialogue {
 
   /**
    * Whether a message asks about another matter than the one under discussion: its own
-   * reading does not come near that matter (its guide, FAQs or variants among the
-   * candidates), and it says a word of the name of the matter it does come to
+   * reading does not come near that matter (its guide, FAQs or variants within the close
+   * ratio of the best candidate), and it says a word of the name of the matter it does come to
    * ("团队游签注能网上办吗" after a passport: 签注, of 往来港澳通行证及签注). A follow-up in
    * words of its own ("小孩的要带什么", "外地人能办吗") names no matter.
    */
   private namesElsewhere(result: RetrievalResult, subject: Matter): boolean {
     const base = this.deps.retriever.variantGroup(subject.id)?.baseName;
-    const near = result.candidates.some((c) => this.matterOf(c.entryId) === subject.id
-      || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base));
+    const best = result.candidates[0]?.score ?? 0;
+    const near = result.candidates.some((c) => c.score >= best * Policy.closeRatio && (this.matterOf(c.entryId) === subject.id
+      || (base !== undefined && this.deps.retriever.variantGroup(c.entryId)?.baseName === base)));
     const top = result.candidates[0];
     const other = top && !near ? this.deps.retriever.entry(this.matterOf(top.entryId)) : null;
     if (other?.kind !== 'matter') return false;
