@@ -161,6 +161,9 @@ describe('context across turns', () => {
     expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
     // Its own FAQ for people registered elsewhere answers best; the guide's conditions would do.
     expect(['demo-passport', 'demo-faq-035']).toContain((await again('外地人能办吗')).entryId);
+    const permit = conversation();
+    await permit('居住证怎么办');
+    expect(await permit('外地户口可以吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'conditions' });
     // A new request in words that only ask for a matter is not a part of the old one; a bare "我想办" still is.
     const other = conversation();
     await other('护照');

@@ -24,6 +24,7 @@ const cases: Case[] = [
   ['申請資格是什麼', 'conditions', ''], // Taiwan: 申請資格; 是什么 is overview wording and gives way
   ['特殊工种能不能提前退休', 'conditions', '提前退休'], // a yes/no "can I" question asks whether one may
   ['外地户口在这边换身份证行不行', 'conditions', '外地户口'],
+  ['外地户口可以吗', 'conditions', '外地户口'], // asking whether one may, of the matter under discussion
   ['身份证能不能邮寄', 'process', '身份证'], // a narrower cue wins over the "can I" wording, though shorter
   ['注册资本是不是得马上实缴', 'conditions', '注册资本'],
   ['助学金怎么申请，要啥条件', 'conditions', '助学金'], // 要啥条件 (4) ties 怎么申请 (4) and comes later
