@@ -151,11 +151,11 @@ describe('context across turns', () => {
     const vague = conversation();
     await vague('我想办护照');
     expect(await vague('办个签注要带什么')).not.toMatchObject({ entryId: 'demo-passport' });
-    // A follow-up in words of its own, naming no other matter, stays with it however unsure retrieval is.
     // The old matter among the message's candidates, far below another (租房提取 0.63 against 购房提取 0.80), is no reason to stay with it.
     const fund = conversation();
     await fund('租房提取公积金要什么材料');
     expect(await fund('买房提取要什么')).not.toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent' });
+    // A follow-up in words of its own, naming no other matter, stays with it however unsure retrieval is.
     const again = conversation();
     await again('我想办护照');
     expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
