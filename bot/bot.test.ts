@@ -18,6 +18,13 @@ function conversation(): (text: string) => Promise<Reply> {
   return (text) => stack.bot.handleMessage({ session, channel: 'test', text });
 }
 
+/** The reply to `then`, said in a new conversation right after `first`. */
+async function after(first: string, then: string): Promise<Reply> {
+  const say = conversation();
+  await say(first);
+  return say(then);
+}
+
 const variant = (id: string, city: string, material: string) => matter(id, {
   name: `测绘资质认定（${city}）`, baseName: '测绘资质认定', variant: city, region: `广东省${city}市`,
   department: `${city}市规划和自然资源局`,
@@ -148,29 +155,19 @@ describe('context across turns', () => {
     expect(asked).toMatchObject({ kind: 'clarify', entryId: null });
     expect(asked.candidates.map((c) => c.entryId)).toEqual(expect.arrayContaining(['e-province', 'e-city']));
     // Even when retrieval finds nothing it is sure of: 签注 is a word of another matter's name.
-    const vague = conversation();
-    await vague('我想办护照');
-    expect(await vague('办个签注要带什么')).not.toMatchObject({ entryId: 'demo-passport' });
+    expect(await after('我想办护照', '办个签注要带什么')).not.toMatchObject({ entryId: 'demo-passport' });
     // The old matter among the message's candidates, far below another (租房提取 0.63 against 购房提取 0.80), is no reason to stay with it.
-    const fund = conversation();
-    await fund('租房提取公积金要什么材料');
-    expect(await fund('买房提取要什么')).not.toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent' });
+    expect(await after('租房提取公积金要什么材料', '买房提取要什么')).not.toMatchObject({ entryId: 'demo-provident-fund-withdrawal-rent' });
     // A follow-up in words of its own, naming no other matter, stays with it however unsure retrieval is.
     const again = conversation();
     await again('我想办护照');
     expect(await again('小孩的要带什么')).toMatchObject({ entryId: 'demo-passport', facet: 'materials' });
     // Its own FAQ for people registered elsewhere answers best; the guide's conditions would do.
     expect(['demo-passport', 'demo-faq-035']).toContain((await again('外地人能办吗')).entryId);
-    const permit = conversation();
-    await permit('居住证怎么办');
-    expect(await permit('外地户口可以吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'conditions' });
+    expect(await after('居住证怎么办', '外地户口可以吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'conditions' });
     // A new request in words that only ask for a matter is not a part of the old one; a bare "我想办" still is.
-    const other = conversation();
-    await other('护照');
-    expect(await other('我想买个房子')).not.toMatchObject({ entryId: 'demo-passport' });
-    const same = conversation();
-    await same('护照');
-    expect(await same('我想办')).toMatchObject({ entryId: 'demo-passport', facet: 'overview' });
+    expect(await after('护照', '我想买个房子')).not.toMatchObject({ entryId: 'demo-passport' });
+    expect(await after('护照', '我想办')).toMatchObject({ entryId: 'demo-passport', facet: 'overview' });
   });
 
   it('does not pick one of several variants that answer alike when unsure of the matter itself', async () => {
@@ -197,9 +194,7 @@ describe('context deciding a tie', () => {
     await say('社保卡丢了');
     // Alone, 怎么挂失 is as much 身份证's FAQ as 社保卡's.
     expect(['demo-social-security-card-loss', 'demo-faq-083']).toContain((await say('怎么挂失')).entryId);
-    const school = conversation();
-    await school('小孩上小学报名要什么材料');
-    expect(await school('帮我写篇二年级作文，题目是我的妈妈')).toMatchObject({ entryId: null });
+    expect(await after('小孩上小学报名要什么材料', '帮我写篇二年级作文，题目是我的妈妈')).toMatchObject({ entryId: null });
   });
 });
 
@@ -243,9 +238,7 @@ describe('answering an open question', () => {
     const say = conversation();
     expect(await say('港澳')).toMatchObject({ kind: 'clarify' });
     expect(await say('往来港澳通行证及签注要带什么')).toMatchObject({ kind: 'answer', entryId: 'demo-hk-macau-permit', facet: 'materials' });
-    const sheet = conversation();
-    await sheet('港澳');
-    expect(await sheet('一次性告知')).toMatchObject({ kind: 'answer', entryId: 'demo-hk-macau-permit', facet: 'overview' });
+    expect(await after('港澳', '一次性告知')).toMatchObject({ kind: 'answer', entryId: 'demo-hk-macau-permit', facet: 'overview' });
   });
 
   it('reads a refinement together with the question it answers, and takes the option it points to', async () => {
@@ -304,9 +297,7 @@ describe('near-identical matters', () => {
     const say = conversation();
     const ask = await say('测绘资质认定需要什么材料');
     expect(await say('第二个')).toMatchObject({ entryId: ask.candidates[1]!.entryId });
-    const again = conversation();
-    await again('测绘资质认定需要什么材料');
-    expect(await again('深圳')).toMatchObject({ entryId: 'v-sz', facet: 'materials' });
+    expect(await after('测绘资质认定需要什么材料', '深圳')).toMatchObject({ entryId: 'v-sz', facet: 'materials' });
   });
 
   it('does not ask when the variants give the same answer to what was asked', async () => {
