@@ -266,6 +266,13 @@ describe('answering an open question', () => {
     expect(fallback).toMatchObject({ kind: 'fallback' });
     expect(fallback.text).toMatch(/\n2\. /);
     expect(await say('2')).toMatchObject({ kind: 'answer', entryId: fallback.candidates[1]!.entryId });
+    // The part asked about is kept, and said: the topic picked is answered on it.
+    const asked = conversation();
+    const unsure = await asked('户籍方面的事要带什么材料');
+    expect(unsure).toMatchObject({ kind: 'fallback', facet: 'materials' });
+    expect(unsure.text).toContain('选定后为您解答「需要什么材料」');
+    const guide = unsure.candidates.find((c) => c.entryId === 'demo-newborn-registration');
+    expect(await asked(String(unsure.candidates.indexOf(guide!) + 1))).toMatchObject({ entryId: guide!.entryId, facet: 'materials' });
   });
 });
 

@@ -61,6 +61,9 @@ export interface Turn {
   text: string;
 }
 
+/** Said when the citizen is to pick a matter and the part they asked about is understood already. */
+const answersOnceChosen = (part: Facet): string => `选定后为您解答「${FacetLabels[part]}」。`;
+
 const HOTLINE_LINE = '也可以拨打 12345 政务服务便民热线咨询，或回复“转人工”联系人工客服。';
 
 function reply(kind: ReplyKind, text: string, fields: Partial<Reply> = {}): Reply {
@@ -517,7 +520,7 @@ export class Dialogue {
       : `${question}\n${options.map((o, i) => `${i + 1}. ${o.label}`).join('\n')}\n请回复序号或名称。`;
     // The part asked about is understood already, and said: only the matter is in question.
     const part = facet && facet !== 'overview' ? facet : null;
-    return reply('clarify', part ? `${asked}\n选定后为您解答「${FacetLabels[part]}」。` : asked, {
+    return reply('clarify', part ? `${asked}\n${answersOnceChosen(part)}` : asked, {
       facet: part,
       confidence: result.confidence,
       candidates: options.map((o) => {
@@ -587,18 +590,22 @@ export class Dialogue {
    * Says so, and lists the closest topics as numbered options that stay open: the
    * citizen may answer "2", or say more, which is read together with this question.
    */
-  private fallback(result: RetrievalResult, state?: DialogueState, facet: Facet | null = null): Reply {
+  private fallback(result: RetrievalResult, state: DialogueState, facet: Facet | null): Reply {
     const near = result.query.tokens.length > 0 ? distinctLabels(result.candidates, (c) => c.title).slice(0, 3) : [];
-    if (state && near.length > 0) {
+    if (near.length > 0) {
       state.pending = {
         type: 'clarify', text: maskPersonalData(result.query.normalized.original), facet,
         options: near.map((c) => ({ entryId: c.entryId, label: c.title })),
       };
     }
+    // As with a clarifying question, the part asked about is understood and kept for the topic picked.
+    const part = near.length > 0 && facet && facet !== 'overview' ? facet : null;
     const text = near.length > 0
-      ? `抱歉，我没有找到能准确回答这个问题的内容。您可能想了解：\n${near.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}\n${HOTLINE_LINE}`
+      ? `抱歉，我没有找到能准确回答这个问题的内容。您可能想了解：\n${near.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}\n`
+        + `${part ? answersOnceChosen(part) : ''}${HOTLINE_LINE}`
       : `抱歉，这个问题我暂时回答不了。我可以解答政务服务办事方面的问题，比如办证需要的材料、条件、费用和地点。${HOTLINE_LINE}`;
     return reply('fallback', text, {
+      facet: part,
       confidence: result.confidence, candidates: near.length > 0 ? near.map(({ entryId, title, score }) => ({ entryId, title, score })) : candidatesOf(result, 3),
       quickReplies: [...near.map((c) => c.title), '转人工'],
     });

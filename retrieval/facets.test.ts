@@ -42,6 +42,8 @@ const cases: Case[] = [
   ['居住证有效期多久', 'time_limit', '居住证'], // validity periods belong to time limits
   ['身分證多久可以拿到', 'time_limit', '身分证'], // Taiwan 身分證
   ['驾驶证几天能拿到', 'time_limit', '驾驶证'],
+  ['陈情案件的处理时效', 'time_limit', '陈情案件的'], // official wording for how long handling takes
+  ['申诉有没有时间的限制', 'time_limit', '申诉有没有'], // a limit in time, not on who may
 
   // location: where, which window, opening hours, how to get there
   ['社保卡在哪里补办', 'location', '补办'],
