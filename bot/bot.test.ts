@@ -147,6 +147,11 @@ describe('context across turns', () => {
     expect(await say('要钱吗')).toMatchObject({ entryId: 'demo-marriage-registration', facet: 'fees' });
   });
 
+  it('answers the matter under discussion asked again in other words, which alone would find every 补办', async () => {
+    expect(await after('身份证丢了', '怎么补办')).toMatchObject({ kind: 'answer', entryId: 'demo-id-card-loss' });
+    expect((await after('身份证丢了', '护照怎么补办')).entryId).not.toBe('demo-id-card-loss');
+  });
+
   it('does not answer a question that retrieval places on another matter for the matter under discussion', async () => {
     const say = conversation();
     await say('我想办护照');

@@ -320,6 +320,11 @@ export class Dialogue {
     if (subject?.kind === 'matter' && facet && (namesNothing || alone.candidates[0]?.entryId === topic!.id)) {
       return this.answerEntry(state, subject, facet, Math.max(alone.confidence, 0.8), alone);
     }
+    // Asked again in other words ("怎么补办" after 身份证丢了), the matter under discussion is
+    // meant: the message names nothing its names do not, though alone it finds every 补办.
+    if (topic && !clarifying && this.deps.retriever.restates(alone.query, topic.id)) {
+      return this.answerEntry(state, topic, facet, Math.max(alone.confidence, 0.8), alone);
+    }
     // Torn between entries ("怎么挂失": 身份证's FAQ or 社保卡's), the conversation decides
     // for one of the matter under discussion about as good as the best; not for a
     // message that finds nothing of its own ("帮我写篇二年级作文" after 小学报名).

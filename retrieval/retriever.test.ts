@@ -102,6 +102,13 @@ describe('createRetriever', () => {
     }
   });
 
+  it('tells whether a query says nothing an entry\'s names do not, synonyms counted', async () => {
+    const retriever = await createRetriever({}, { store: corpusStore(), analyzer });
+    expect(retriever.restates(retriever.analyze('怎么补办'), 'id-lost')).toBe(true); // 补办 for 补领
+    expect(retriever.restates(retriever.analyze('护照怎么补办'), 'id-lost')).toBe(false);
+    expect(retriever.restates(retriever.analyze('要带什么'), 'id-lost')).toBe(false); // no words of its own
+  });
+
   it('answers nothing for a query with no content words', async () => {
     const retriever = await createRetriever({}, { store: corpusStore(), analyzer });
     const result = await retriever.search('？？');

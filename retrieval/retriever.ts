@@ -81,6 +81,12 @@ export interface Retriever {
   variantGroup(id: string, among?: Iterable<string>): VariantGroup | null;
   /** The live matter guides. */
   matters(): Matter[];
+  /**
+   * Whether the query says nothing the entry's own names (name, aliases, question,
+   * alternates, tags) do not: each of its words, or a synonym, is in them ("怎么补办"
+   * of 居民身份证遗失补领). False for a query without words.
+   */
+  restates(query: AnalyzedQuery, entryId: string): boolean;
   size(): number;
   /** How the dense index came to be: loaded from disk, or built and why. */
   info(): { revision: number; dense: DenseIndexInfo | null };
@@ -339,6 +345,11 @@ export async function createRetriever(config: Partial<RetrieverConfig>, deps: Re
     entry: (id) => cache.get(id) ?? null,
     variantGroup: (id, among) => variants.group(id, among),
     matters: () => [...cache.values()].filter((e): e is Matter => e.kind === 'matter'),
+    restates: (query, entryId) => {
+      const names = bm25.titleText(entryId);
+      return names !== null && query.tokens.length > 0
+        && query.tokens.every((token) => analyzer.expand([token]).some((form) => names.includes(form)));
+    },
     size: () => cache.size,
     info: () => ({ revision, dense: dense?.info ?? null }),
     refresh,
