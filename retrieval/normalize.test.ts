@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectScript, foldTerm, normalize, toTraditional } from './normalize.ts';
+import { detectScript, foldTerm, normalize, toTraditional, withoutIdentifiers } from './normalize.ts';
 
 describe('normalize', () => {
   it('converts Taiwan Traditional to Simplified and reports the script', () => {
@@ -53,6 +53,12 @@ describe('normalize', () => {
     expect(normalize('结婚登记免费吗').text).toBe('结婚登记免费吗');
     expect(normalize('开网吧').text).toBe('开网吧');
     expect(normalize('哪里可以办网吧？').text).toBe('哪里可以办网吧');
+  });
+
+  it('drops ID card and phone numbers from a message, which name no matter, and keeps years and the 12345 hotline', () => {
+    expect(normalize(withoutIdentifiers('我的身份证44010619900101123X丢了')).text).toBe('我的身份证 丢了');
+    expect(normalize(withoutIdentifiers('手机138-1234-5678，社保卡丢了')).text).toBe('手机 社保卡丢了');
+    expect(normalize(withoutIdentifiers('2009年以前漏交的社保 打12345')).text).toBe('2009年以前漏交的社保 打12345');
   });
 
   it('normalises a message that is only a greeting to empty text', () => {

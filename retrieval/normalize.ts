@@ -85,6 +85,16 @@ const CLAUSE_START = /(?<=^|\s)(?:嗯+|哦+|噢+|呃+|额+|喂+|啊+|麻烦)(?=\
 const CLAUSE_END = /(?:(?<![网酒书茶氧陶水])吧|(?<![干喇])嘛|(?<!毛)呢|(?<!爪)哇|[啊呀哦喔噢嗯啦哈呐哟咧耶])+(?=\s|$)/g;
 const SPACES = /\s+/g;
 
+// Seven digits or more, separators allowed (an ID card, phone or case number): a
+// citizen's identifier, never a word for a matter, which would only dilute a query.
+// Years, fees and the 12345 hotline are shorter.
+const IDENTIFIER = /(?<![0-9a-z０-９])[0-9０-９](?:[\s-]?[0-9０-９]){6,}x?(?![0-9a-z０-９])/gi;
+
+/** A citizen's message without the identifiers in it, for retrieval; knowledge-base text keeps its numbers. */
+export function withoutIdentifiers(text: string): string {
+  return text.replace(IDENTIFIER, ' ');
+}
+
 /** Folds width and case only (no filler removal): for dictionary terms and cue words. */
 export function foldTerm(term: string): string {
   return simplify(term).simplified.replace(FULL_WIDTH, halfWidth).replace(IDEOGRAPHIC_SPACE, ' ').toLowerCase().trim();

@@ -109,6 +109,14 @@ describe('createRetriever', () => {
     expect(retriever.restates(retriever.analyze('要带什么'), 'id-lost')).toBe(false); // no words of its own
   });
 
+  it('finds the same for a question with the citizen\'s ID or phone number in it', async () => {
+    const retriever = await createRetriever({}, { store: corpusStore(), analyzer });
+    const plain = await retriever.search('身份证丢了怎么补领');
+    const withId = await retriever.search('身份证440106199001011234丢了怎么补领，电话13812345678');
+    expect(withId.candidates.map((c) => c.entryId)).toEqual(plain.candidates.map((c) => c.entryId));
+    expect(withId.confidence).toBeCloseTo(plain.confidence, 2); // 电话 is a word of its own
+  });
+
   it('answers nothing for a query with no content words', async () => {
     const retriever = await createRetriever({}, { store: corpusStore(), analyzer });
     const result = await retriever.search('？？');

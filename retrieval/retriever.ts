@@ -14,6 +14,7 @@ import { VariantGroups, type VariantGroup } from './variants.ts';
 import { createExclusiveFit } from './exclusive.ts';
 import { createFacetFit } from './facet-fit.ts';
 import { createOperationFit } from './operations.ts';
+import { withoutIdentifiers } from './normalize.ts';
 
 export type EngineName = 'builtin' | 'transformers';
 
@@ -106,7 +107,7 @@ const ZeroFeatures: ConfidenceFeatures = {
 
 /** Text → the query every stage sees: normalised, its facet wording taken out, segmented. */
 export function analyzeQuery(analyzer: Analyzer, text: string): AnalyzedQuery {
-  const normalized = analyzer.normalize(text);
+  const normalized = analyzer.normalize(withoutIdentifiers(text));
   const facet = analyzer.detectFacet(normalized.text);
   const rest = facet.rest.trim();
   return { normalized, facet, text: rest, tokens: rest ? analyzer.tokens(rest) : [] };
