@@ -112,6 +112,8 @@ export class DenseIndex implements Stage {
   readonly name = 'dense';
   private readonly labelsOf = new Map<string, number[]>();
   private readonly entryOf = new Map<number, string>();
+  /** The query vector as the native search takes it (an Array), refilled per search: no array or iterator garbage per turn. */
+  private readonly point: number[] = [];
   private dirty = false;
 
   private constructor(
@@ -216,7 +218,9 @@ export class DenseIndex implements Stage {
     // Entries have several vectors each: ask for more neighbours than entries wanted.
     const neighbours = Math.min(k * 3, this.entryOf.size, this.index.getMaxElements());
     this.index.setEf(Math.max(this.options.hnsw.ef, neighbours));
-    const { neighbors, distances } = this.index.searchKnn(Array.from(vector), neighbours);
+    this.point.length = vector.length;
+    for (let i = 0; i < vector.length; i++) this.point[i] = vector[i]!;
+    const { neighbors, distances } = this.index.searchKnn(this.point, neighbours);
     const best = new Map<string, number>();
     neighbors.forEach((label, i) => {
       const id = this.entryOf.get(label);
