@@ -107,7 +107,8 @@ const ZeroFeatures: ConfidenceFeatures = {
 
 /** Text → the query every stage sees: normalised, its facet wording taken out, segmented. */
 export function analyzeQuery(analyzer: Analyzer, text: string): AnalyzedQuery {
-  const normalized = analyzer.normalize(withoutIdentifiers(text));
+  // The original stays as typed: the dialogue quotes it (masked) when it asks back.
+  const normalized = { ...analyzer.normalize(withoutIdentifiers(text)), original: text };
   const facet = analyzer.detectFacet(normalized.text);
   const rest = facet.rest.trim();
   return { normalized, facet, text: rest, tokens: rest ? analyzer.tokens(rest) : [] };
