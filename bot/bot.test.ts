@@ -101,6 +101,12 @@ describe('answering the facet asked', () => {
     expect(unrecorded.text).toContain('未登记收费信息，请以窗口为准');
   });
 
+  it('reads a closing 能…吗 as asking whether one may: the conditions, unless it names a narrower part', async () => {
+    expect(await conversation()('孩子是9月5号生的，今年秋天能上一年级吗')).toMatchObject({ entryId: 'demo-faq-175', facet: 'conditions' });
+    expect(await after('居住证怎么办', '外地户口也能办吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'conditions' });
+    expect(await conversation()('居住证能网上办吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'online' });
+  });
+
   it('answers just a matter name with an overview card and the facets as quick replies', async () => {
     const reply = await conversation()('结婚登记');
     expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-marriage-registration', facet: 'overview' });
@@ -112,7 +118,7 @@ describe('answering the facet asked', () => {
     const reply = await conversation()('身份证在外地丢了能在示例市补办吗');
     expect(reply.kind).toBe('answer');
     expect(reply.entryId).toMatch(/^demo-faq-/);
-    expect(reply.facet).toBeNull();
+    expect(reply.facet).toBe('conditions'); // 能…补办吗: whether one may
     const faq = stack.retriever.entry(reply.entryId!);
     expect(faq?.kind).toBe('faq');
     if (faq?.kind !== 'faq') return;

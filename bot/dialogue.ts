@@ -97,6 +97,13 @@ function refinedOption(options: ClarifyOption[], together: RetrievalResult): str
 /** The citizen saying who they are ("我是企业职工", "本人属于低保户"), not what they want. */
 const DescribesSelf = /^(?:我|本人)(?:是|属于)/;
 
+/**
+ * A closing 能…吗 with no narrower cue ("我一个人去民政局能离吗", "也能办吗") asks whether
+ * one may: a guide answers it with its conditions. Retrieval does not read it so, as
+ * its FAQs ask 能…吗 about every part of a matter.
+ */
+const AsksMay = /(?:(?<![可功智技性])能(?!否)|可以)\S{0,12}吗$/;
+
 /** A yes/no question, or one asking which, how much or why: what an FAQ answers. */
 const YesNo = /吗|能不能|可不可以|是不是|是否|有没有|会不会|要不要|行不行|多少|几|哪|为什么|什么/;
 
@@ -301,7 +308,8 @@ export class Dialogue {
     // "那港澳通行证呢" asks the last question again about something else; an
     // unanswered clarifying question keeps the facet it was asked with.
     const elliptical = /呢$/.test(turn.plain.replace(/\s/g, ''));
-    const facet = alone.query.facet.facet ?? clarifying?.facet ?? (elliptical ? state.lastFacet ?? null : null);
+    const facet = alone.query.facet.facet ?? (AsksMay.test(turn.plain) ? 'conditions' : null) ?? clarifying?.facet
+      ?? (elliptical ? state.lastFacet ?? null : null);
     const asksFacet = alone.query.facet.facet !== null && alone.query.facet.facet !== 'overview';
     // A follow-up leans on the matter under discussion: it names no matter of its own ("那要多少钱").
     const namesNothing = alone.query.tokens.length === 0;
