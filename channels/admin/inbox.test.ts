@@ -39,10 +39,10 @@ beforeAll(async () => {
   ({ app } = await testApp({ adminToken: OPERATOR_TOKEN }));
   editor = await staffToken(app, 'editor', 'editor');
   // Fallbacks: two wordings of one question (three times), and one with an ID number.
-  for (const text of ['市图书馆几点开门', '图书馆几点开门啊', '市图书馆几点开门']) expect((await chat(app, text)).reply.kind).toBe('fallback');
+  for (const text of ['图书馆几点开门', '图书馆每天几点开门', '图书馆几点开门']) expect((await chat(app, text)).reply.kind).toBe('fallback');
   expect((await chat(app, `${ID_NUMBER}这个号码是谁的`)).reply.kind).toBe('fallback');
   // The same wording in a hit test is staff, not a citizen: it must not count.
-  await call(app, '/api/admin/hit-test', { body: { text: '市图书馆几点开门' } });
+  await call(app, '/api/admin/hit-test', { body: { text: '图书馆几点开门' } });
   // An answer the citizen rated 不满意.
   const rated = await chat(app, '结婚登记要带什么');
   expect(rated.reply.kind).toBe('answer');
@@ -57,12 +57,12 @@ afterAll(async () => {
 describe('GET /api/admin/inbox', () => {
   it('groups similar unanswered questions, with counts, examples, reasons and a suggested entry', async () => {
     const clusters = await inbox();
-    const library = containing(clusters, '市图书馆几点开门')!;
+    const library = containing(clusters, '图书馆几点开门')!;
     expect(library).toMatchObject({
-      text: '市图书馆几点开门', count: 3, sessions: 3, reasons: { fallback: 3 },
-      examples: [{ text: '市图书馆几点开门', count: 2 }, { text: '图书馆几点开门啊', count: 1 }],
+      text: '图书馆几点开门', count: 3, sessions: 3, reasons: { fallback: 3 },
+      examples: [{ text: '图书馆几点开门', count: 2 }, { text: '图书馆每天几点开门', count: 1 }],
     });
-    expect(library.id).toBe(clusterId('市图书馆几点开门'));
+    expect(library.id).toBe(clusterId('图书馆几点开门'));
     expect(library.suggestedEntry).toEqual(expect.objectContaining({ entryId: expect.any(String), confidence: expect.any(Number) }));
 
     const unhappy = containing(clusters, '结婚登记要带什么')!;
@@ -83,16 +83,16 @@ describe('GET /api/admin/inbox', () => {
       token: editor, body: { question: '文化场馆服务安排', alternates: [], answer: '市图书馆每天 9:00-21:00 开放，周一上午闭馆整理。' },
     });
     const faqId = created.json<{ id: string }>().id;
-    expect((await chat(app, '市图书馆几点开门')).reply.entryId).not.toBe(faqId);
-    const cluster = containing(await inbox(), '市图书馆几点开门')!;
+    expect((await chat(app, '图书馆几点开门')).reply.entryId).not.toBe(faqId);
+    const cluster = containing(await inbox(), '图书馆几点开门')!;
 
     const attached = await call(app, `/api/admin/inbox/${cluster.id}/attach`, { token: editor, body: { entryId: faqId } });
     expect(attached.statusCode, attached.body).toBe(200);
     expect(attached.json()).toMatchObject({
-      clusterId: cluster.id, added: ['市图书馆几点开门', '图书馆几点开门啊'], version: 2, status: 'published',
-      entry: { alternates: ['市图书馆几点开门', '图书馆几点开门啊'] }, updatedBy: 'editor',
+      clusterId: cluster.id, added: ['图书馆几点开门', '图书馆每天几点开门'], version: 2, status: 'published',
+      entry: { alternates: ['图书馆几点开门', '图书馆每天几点开门'] }, updatedBy: 'editor',
     });
-    expect((await chat(app, '市图书馆几点开门')).reply).toMatchObject({ kind: 'answer', entryId: faqId });
+    expect((await chat(app, '图书馆几点开门')).reply).toMatchObject({ kind: 'answer', entryId: faqId });
     expect((await inbox()).map((c) => c.id)).not.toContain(cluster.id);
     const resolutions = await call(app, '/api/admin/inbox/resolutions');
     expect(resolutions.json()).toMatchObject({ resolutions: [{ clusterId: cluster.id, action: 'attach', entryId: faqId, resolvedBy: 'editor' }] });
