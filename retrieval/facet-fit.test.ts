@@ -12,6 +12,7 @@ describe('facet fit', () => {
   const fees = faq('fees', { question: '保母训练课程的费用是多少？' });
   const conditions = faq('conditions', { question: '参加保母训练课程的资格为何？' });
   const twoThings = faq('two', { question: '特殊境遇家庭扶助要向哪个单位申请、申请方式？' });
+  const joined = faq('joined', { question: '申請老人緊急救援系統資格及辦理窗口為何？' });
   const guide = matter('guide', { name: '保母训练课程报名' });
 
   it('reads what an FAQ asks, each clause of it', () => {
@@ -20,6 +21,9 @@ describe('facet fit', () => {
     expect(fit.fit(twoThings, 'location')).toBe(1);
     expect(fit.fit(twoThings, 'process')).toBe(1);
     expect(fit.fit(twoThings, 'fees')).toBe(0);
+    // Two things joined by 及 (和, 与): 资格 and 办理窗口 both.
+    expect(fit.fit(joined, 'conditions')).toBe(1);
+    expect(fit.fit(joined, 'location')).toBe(1);
     // A guide answers every facet.
     expect(fit.fit(guide, 'fees')).toBe(1);
   });

@@ -13,8 +13,8 @@ import type { FusedCandidate } from './fusion.ts';
  */
 const FacetBonus = 0.12;
 const FacetPenalty = 0.06;
-/** Where one clause of a question ends and another begins. */
-const Clauses = /[、，,？?；;。！!]/;
+/** Where one clause of a question ends and another begins, or two things asked are joined (资格及办理窗口). */
+const Clauses = /[、，,？?；;。！!及與与]|以及|和/;
 
 export interface FacetFit {
   /** 1 when the entry fits the asked facet, 0 when it asks another, 0.5 when unknown. */
