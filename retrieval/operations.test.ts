@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '../knowledge/index.ts';
-import { matter } from '../test/fixtures.ts';
+import { faq, matter } from '../test/fixtures.ts';
 import { createAnalyzer } from './analyzer.ts';
 import type { FusedCandidate } from './fusion.ts';
 import { createOperationFit, defaultOperations, parseOperations } from './operations.ts';
@@ -66,6 +66,23 @@ describe('operation fit', () => {
   it('leaves an operation the citizen asked for where it was', () => {
     // 1: the progress lookup, asked by 办好了没; 2: the plain permit; 3: the change, not asked.
     expect(ranked('港澳通行证办好了没有')).toEqual(['progress', 'plain', 'change']);
+  });
+
+  it('puts a guide carrying just the operation asked above its plain twin within reach, never an FAQ', () => {
+    const cards = new Map<string, Entry>([
+      ['new', matter('new', { name: '残疾人证新办证申请' })],
+      ['cancel', matter('cancel', { name: '残疾人证注销' })],
+      ['renew', matter('renew', { name: '残疾人证换领' })],
+      ['faq', faq('faq', { question: '残疾人证怎么换领' })],
+    ]);
+    const order = (renew: number, id = 'renew'): string[] => fit.rerank([
+      { entryId: 'new', score: 0.36, stages: {} }, { entryId: 'cancel', score: 0.35, stages: {} }, { entryId: id, score: renew, stages: {} },
+    ], analyzeQuery(analyzer, '残疾证又脏又破，换个新的'), (x) => cards.get(x)).map((c) => c.entryId);
+    // 1: 换领, asked by 换个新的, within 15% of 新办证申请; 2: the plain twin; 3: 注销, not asked.
+    expect(order(0.31)).toEqual(['renew', 'new', 'cancel']);
+    // Too far below, or an FAQ: left where it was.
+    expect(order(0.25)).toEqual(['new', 'cancel', 'renew']);
+    expect(order(0.31, 'faq')).toEqual(['new', 'cancel', 'faq']);
   });
 
   it('holds nothing against an operation every candidate carries', () => {

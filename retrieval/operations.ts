@@ -62,6 +62,8 @@ const Conjoined = /[及和与與、]\S{2}/g;
 
 /** How far below an entry its plain twin may score and still be put above it, as a share of the entry's score. */
 const TwinReach = 0.06;
+/** How far below its twin an entry carrying just the operation asked may score and still be put above it. */
+const AskedReach = 0.15;
 /** Candidates looked at: near-duplicates of the best answers sit near the top. */
 const TwinWindow = 10;
 /** Share of two titles' objects (their character bigrams, words of operation taken out) that makes them one matter's variants. */
@@ -135,6 +137,31 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
     return ops;
   };
   const unaskedIn = (title: Title, asked: ReadonlySet<Operation>): number => [...title.operations].filter((op) => !asked.has(op)).length;
+  /**
+   * A matter guide whose name carries the operation asked and nothing else (换个新的: …换领) goes
+   * just above a twin guide that carries none of it (…新办证申请) when it scores within AskedReach
+   * of it. Guides only: an FAQ's question names operations in passing, and its own guide is the
+   * broader answer.
+   */
+  const promoteAsked = (list: FusedCandidate[], asked: ReadonlySet<Operation>, entryOf: (id: string) => Entry | undefined): FusedCandidate[] => {
+    if (asked.size === 0) return list;
+    const titles = list.slice(0, TwinWindow).map((c) => {
+      const entry = entryOf(c.entryId);
+      return entry?.kind === 'matter' ? titleOf(entry) : null;
+    });
+    const carries = titles.map((t) => t !== null && [...t.operations].some((op) => asked.has(op)));
+    let moved = false;
+    const out = list.map((c, i) => {
+      const own = titles[i];
+      if (!own || !carries[i] || unaskedIn(own, asked) > 0) return c;
+      const twin = titles.findIndex((other, k) => k < i && other !== null && !carries[k]
+        && c.score >= list[k]!.score * (1 - AskedReach) && sameObject(own.object, other.object));
+      if (twin < 0) return c;
+      moved = true;
+      return { ...c, score: list[twin]!.score + c.score * 1e-3 };
+    });
+    return moved ? out.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId)) : list;
+  };
   return {
     carried: (entry) => titleOf(entry).operations,
     expressed,
@@ -167,7 +194,8 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
         const below = fused[twin]!.score;
         return { ...c, score: below - (below - c.score * (1 - TwinReach)) * 0.01 };
       });
-      return changed ? out.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId)) : fused;
+      const demoted = changed ? out.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId)) : fused;
+      return promoteAsked(demoted, asked, entryOf);
     },
   };
 }
