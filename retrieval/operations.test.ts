@@ -39,6 +39,10 @@ describe('operation fit', () => {
     expect(asked('护照办好了没有')).toContain('查询');
     expect(asked('身份证丢了')).toContain('补发');
     expect(asked('驾照快到期了')).toContain('延续');
+    // Moving a record in or out, and reopening a business.
+    expect(asked('户口迁来广东，残疾人证转进来')).toEqual(['迁入']);
+    expect(asked('档案想转去新单位')).toEqual(['迁出']);
+    expect(asked('停了几个月，想恢复营业')).toContain('恢复');
     expect(asked('我想办个港澳通行证，第一次办')).toEqual([]);
     // 检查 holds 查 but is not asking to look something up.
     expect(asked('瓦斯怎么检查')).not.toContain('查询');
