@@ -426,6 +426,12 @@ describe('small talk, fallback, handoff and rating', () => {
     expect(await say('是的')).toMatchObject({ kind: 'answer', entryId: 'dup-a' });
   });
 
+  it('answers a bare "2" with no question open by saying there is nothing to choose, not with a search for "2"', async () => {
+    const reply = await conversation()('2');
+    expect(reply).toMatchObject({ kind: 'smalltalk', entryId: null, candidates: [] });
+    expect(reply.text).toContain('现在没有待选择的选项');
+  });
+
   it('falls back honestly with the hotline and a human', async () => {
     const reply = await conversation()('今天天气怎么样');
     expect(reply).toMatchObject({ kind: 'fallback', entryId: null });

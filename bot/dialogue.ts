@@ -164,6 +164,11 @@ export class Dialogue {
       const resumed = this.resume(state, pending, turn);
       if (resumed) return resumed;
     }
+    // A bare choice ("2", "第二个") with no question open has nothing to pick from: searching
+    // the knowledge base for "2" would only list unrelated topics.
+    if (!pending && detectChoice(turn.plain, 9) !== null) {
+      return { reply: this.welcome('现在没有待选择的选项。'), effects: {} };
+    }
     const smalltalk = detectSmalltalk(turn.plain);
     if (smalltalk) return { reply: this.smalltalk(state, smalltalk), effects: {} };
 
