@@ -48,6 +48,9 @@ function minMax(hits: StageHit[]): (score: number) => number {
   return (score) => (max === min ? 1 : (score - min) / (max - min));
 }
 
+/** Best first; equal scores by entry id, so every rerank orders a tie the same way. */
+export const byScore = (a: FusedCandidate, b: FusedCandidate): number => b.score - a.score || a.entryId.localeCompare(b.entryId);
+
 /** Fused scores lie in 0..1 for both methods (RRF divided by its best possible value). */
 export function fuse(inputs: Partial<Record<StageName, StageInput>>, options: FusionOptions = FusionDefaults): FusedCandidate[] {
   const byId = new Map<string, FusedCandidate>();
@@ -69,7 +72,7 @@ export function fuse(inputs: Partial<Record<StageName, StageInput>>, options: Fu
       byId.set(entryId, candidate);
     });
   }
-  return [...byId.values()].sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId));
+  return [...byId.values()].sort(byScore);
 }
 
 /** 1 when every stage ranks the entry first, falling with its rank in each stage, 0 when a stage misses it. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { entryTitle, type Entry } from '../knowledge/index.ts';
 import { charBigrams } from './segment.ts';
-import type { FusedCandidate } from './fusion.ts';
+import { byScore, type FusedCandidate } from './fusion.ts';
 import { foldTerm } from './normalize.ts';
 import type { AnalyzedQuery, Analyzer } from './types.ts';
 
@@ -160,7 +160,7 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
       moved = true;
       return { ...c, score: list[twin]!.score + c.score * 1e-3 };
     });
-    return moved ? out.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId)) : list;
+    return moved ? out.sort(byScore) : list;
   };
   return {
     carried: (entry) => titleOf(entry).operations,
@@ -194,7 +194,7 @@ export function createOperationFit(analyzer: Analyzer, operations: Operations = 
         const below = fused[twin]!.score;
         return { ...c, score: below - (below - c.score * (1 - TwinReach)) * 0.01 };
       });
-      const demoted = changed ? out.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId)) : fused;
+      const demoted = changed ? out.sort(byScore) : fused;
       return promoteAsked(demoted, asked, entryOf);
     },
   };
