@@ -107,6 +107,21 @@ describe('answering the facet asked', () => {
     expect(await conversation()('居住证能网上办吗')).toMatchObject({ entryId: 'demo-residence-permit', facet: 'online' });
   });
 
+  it('reads a closing 要…吗 after a matter as asking whether one must: that matter\'s conditions', async () => {
+    const both = await after('我想登记结婚', '要兩個人一起去嗎');
+    expect(both).toMatchObject({ kind: 'answer', entryId: 'demo-marriage-registration', facet: 'conditions' });
+    expect(both.text).toContain('雙方須共同親自');
+  });
+
+  it('says which question an FAQ of another matter answers, so it is not taken for the matter under discussion', async () => {
+    const medical = await after('驾照丢了', '要体检吗');
+    const faq = stack.retriever.entry(medical.entryId!);
+    expect(faq?.kind === 'faq' && faq.matterId).not.toBe('demo-driving-licence-loss');
+    if (faq?.kind !== 'faq') return;
+    expect(medical.text).toBe(`关于“${faq.question}”：\n${faq.answer}`);
+    expect((await conversation()('换驾照需要体检吗')).text).toBe(faq.answer);
+  });
+
   it('answers just a matter name with an overview card and the facets as quick replies', async () => {
     const reply = await conversation()('结婚登记');
     expect(reply).toMatchObject({ kind: 'answer', entryId: 'demo-marriage-registration', facet: 'overview' });

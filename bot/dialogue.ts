@@ -98,11 +98,11 @@ function refinedOption(options: ClarifyOption[], together: RetrievalResult): str
 const DescribesSelf = /^(?:我|本人)(?:是|属于)/;
 
 /**
- * A closing 能…吗 with no narrower cue ("我一个人去民政局能离吗", "也能办吗") asks whether
- * one may: a guide answers it with its conditions. Retrieval does not read it so, as
- * its FAQs ask 能…吗 about every part of a matter.
+ * A closing 能…吗 or 要…吗 with no narrower cue ("我一个人去民政局能离吗", "要两个人一起去吗")
+ * asks whether one may or must: a guide answers it with its conditions. Retrieval does
+ * not read it so, as its FAQs ask 能…吗 about every part of a matter.
  */
-const AsksMay = /(?:(?<![可功智技性])能(?!否)|可以)\S{0,12}吗$/;
+const AsksMay = /(?:(?<![可功智技性])能(?!否)|可以|(?<![重主摘纪])要|必须|得)\S{0,12}吗$/;
 
 /** A yes/no question, or one asking which, how much or why: what an FAQ answers. */
 const YesNo = /吗|能不能|可不可以|是不是|是否|有没有|会不会|要不要|行不行|多少|几|哪|为什么|什么/;
@@ -630,12 +630,16 @@ export class Dialogue {
   }
 
   private answerEntry(state: DialogueState, entry: Entry, facet: Facet | null, confidence: number, result?: RetrievalResult): Reply {
+    const before = state.topicId;
     state.topicId = entry.id;
     state.answered++;
     const candidates = result ? candidatesOf(result) : [{ entryId: entry.id, title: entryTitle(entry), score: 1 }];
     if (entry.kind === 'faq') {
-      // The facet is what the citizen asked about; an FAQ answers it in its own words.
-      return reply('answer', entry.answer, {
+      // The facet is what the citizen asked about; an FAQ answers it in its own words. Away
+      // from the matter under discussion ("要体检吗" after 驾照丢了, answered for 换驾照), it
+      // says which question it answers, so the answer is not taken for that matter's.
+      const elsewhere = before !== null && this.matterOf(before) !== this.matterOf(entry.id);
+      return reply('answer', elsewhere ? `关于“${entry.question}”：\n${entry.answer}` : entry.answer, {
         entryId: entry.id, facet: facet === 'overview' ? null : facet, confidence, candidates,
         quickReplies: entry.followUps.length > 0 ? entry.followUps : ['转人工'],
       });
