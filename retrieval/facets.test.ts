@@ -44,6 +44,8 @@ const cases: Case[] = [
   ['驾驶证几天能拿到', 'time_limit', '驾驶证'],
   ['陈情案件的处理时效', 'time_limit', '陈情案件的'], // official wording for how long handling takes
   ['申诉有没有时间的限制', 'time_limit', '申诉有没有'], // a limit in time, not on who may
+  ['我爸前几天走了，身份证找不到了', null, '前几天'], // a time in the past, not how long it takes
+  ['前几天交的材料，几天能拿到', 'time_limit', '前几天'], // ... while the later 几天能拿到 still asks it
 
   // location: where, which window, opening hours, how to get there
   ['社保卡在哪里补办', 'location', '补办'],
