@@ -76,6 +76,9 @@ const cases: Case[] = [
   ['网上怎么申请低保', 'online', '低保'], // online beats the process cue 怎么申请 (rule 3)
   ['粤省事能办居住证吗', 'online', '居住证'], // the platform name, and the conditions wording goes too
   ['可以網路申請嗎', 'online', ''], // Taiwan 網路 (not 网络) after 'tw' conversion
+  ['结婚登记可以在网上预约吗', 'online', '结婚登记'], // booking online is the online channel …
+  ['护照要预约吗', 'process', '护照'], // … whether one must book first is part of how it is done
+  ['预约离婚登记要满足啥条件', 'conditions', '离婚登记'], // 预约 inside the matter asks nothing
   ['怎么预约办理港澳通行证', 'online', '港澳通行证'], // booking is online in CONTRACTS.md
   ['护照能不能在网上办', 'online', '护照'],
   ['四六级成绩在哪查', 'online', '四六级成绩'], // looking a result up is done online
