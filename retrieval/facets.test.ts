@@ -60,6 +60,7 @@ const cases: Case[] = [
   ['公积金中心咨询电话是多少', 'contact', '公积金'],
   ['对窗口服务不满意怎么投诉', 'contact', '窗口'], // complaints; 窗口 stays as subject
   ['健保署聯絡電話', 'contact', '健保署'], // Taiwan 聯絡電話
+  ['网球会员卡咋办理，电话几多', 'contact', '会员卡'], // written Cantonese 几多 (多少): the later, longer cue wins over 咋办理
 
   // process: steps, visits, in person, by post, by proxy
   ['身份证办理流程', 'process', '身份证'],

@@ -55,6 +55,15 @@ describe('normalize', () => {
     expect(normalize('哪里可以办网吧？').text).toBe('哪里可以办网吧');
   });
 
+  it('reads written Cantonese function and question words as their Mandarin equivalents', () => {
+    expect(normalize('身份证喺边度补办？').text).toBe('身份证在哪里补办');
+    expect(normalize('护照要几多钱').text).toBe('护照要多少钱');
+    expect(normalize('社保卡唔见咗点算').text).toBe('社保卡不见了怎么办');
+    expect(normalize('使唔使本人去').text).toBe('是否需要本人去');
+    // Mandarin words with the same characters stay: 系统, 关系.
+    expect(normalize('系统登录不了').text).toBe('系统登录不了');
+  });
+
   it('drops ID card and phone numbers from a message, which name no matter, and keeps years and the 12345 hotline', () => {
     expect(normalize(withoutIdentifiers('我的身份证44010619900101123X丢了')).text).toBe('我的身份证 丢了');
     expect(normalize(withoutIdentifiers('手机138-1234-5678，社保卡丢了')).text).toBe('手机 社保卡丢了');

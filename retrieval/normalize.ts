@@ -85,6 +85,19 @@ const CLAUSE_START = /(?<=^|\s)(?:嗯+|哦+|噢+|呃+|额+|喂+|啊+|麻烦)(?=\
 const CLAUSE_END = /(?:(?<![网酒书茶氧陶水])吧|(?<![干喇])嘛|(?<!毛)呢|(?<!爪)哇|[啊呀哦喔噢嗯啦哈呐哟咧耶])+(?=\s|$)/g;
 const SPACES = /\s+/g;
 
+// Cantonese written as it is spoken (Guangdong's citizens often do): its function and
+// question words read as their Mandarin equivalents, so the facet cues and the lexicon
+// see 电话几多 as 电话多少 and 喺边度办 as 在哪里办. Only words and characters that
+// standard Mandarin text does not use this way are listed (系 for 是 is not: 系统).
+const CANTONESE: Readonly<Record<string, string>> = {
+  系唔系: '是不是', 使唔使: '是否需要', 要唔要: '要不要', 可唔可以: '可不可以', 得唔得: '行不行',
+  能唔能: '能不能', 会唔会: '会不会', 有冇: '有没有', 唔使: '不用', 唔该: '请',
+  点样: '怎样', 点办: '怎么办', 点算: '怎么办', 边度: '哪里', 边处: '哪里', 边个: '哪个', 边间: '哪间',
+  几多: '多少', 几时: '什么时候', 乜嘢: '什么', 咩嘢: '什么', 佢哋: '他们', 我哋: '我们', 你哋: '你们',
+  咩: '什么', 唔: '不', 冇: '没有', 嘅: '的', 喺: '在', 咗: '了', 嚟: '来', 睇: '看', 攞: '拿', 佢: '他', 啲: '些', 畀: '给',
+};
+const CANTONESE_WORDS = new RegExp(Object.keys(CANTONESE).sort((a, b) => b.length - a.length).join('|'), 'g');
+
 // Seven digits or more, separators allowed (an ID card, phone or case number): a
 // citizen's identifier, never a word for a matter, which would only dilute a query.
 // Years, fees and the 12345 hotline are shorter.
@@ -107,7 +120,7 @@ export function foldTerm(term: string): string {
 export function normalize(original: string): NormalizedText {
   const { script, simplified } = simplify(original);
   let text = simplified.replace(FULL_WIDTH, halfWidth).replace(IDEOGRAPHIC_SPACE, ' ').toLowerCase();
-  text = text.replace(PUNCTUATION, ' ');
+  text = text.replace(PUNCTUATION, ' ').replace(CANTONESE_WORDS, (word) => CANTONESE[word]!);
   text = text.replace(FILLERS, ' ').replace(SOFTENER, '');
   text = text.replace(CLAUSE_START, '').replace(CLAUSE_END, '');
   text = text.replace(SPACES, ' ').trim();
