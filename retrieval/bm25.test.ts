@@ -52,6 +52,18 @@ describe('Bm25Index', () => {
     expect(await search(1)).toEqual(['radio-lost', 'senior-card']);
   });
 
+  it('weighs the matter\'s object above the office one goes to', async () => {
+    const entries = [
+      faq('seal', { question: '应如何办理印鉴证明' }),
+      faq('office-proof', { question: '同性伴侣注记后户政事务所会提供证明文件吗' }),
+    ];
+    const search = (actionWeight: number): Promise<string[]> => rankedWith({ actionWeight }, entries, '我要办印鉴证明 要带什么去户政事务所');
+    // 1: the seal certificate asked about; 2: the FAQ that shares the office and 证明.
+    expect(await search(Bm25Defaults.actionWeight)).toEqual(['seal', 'office-proof']);
+    // At full weight the office's words outweigh the object.
+    expect(await search(1)).toEqual(['office-proof', 'seal']);
+  });
+
   it('reads a word no entry uses through its synonyms', async () => {
     const entries = [
       matter('senior-card', { name: '老年人优待证' }),

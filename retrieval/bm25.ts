@@ -2,10 +2,12 @@
 // and length normalisation, kept in step with the knowledge base incrementally.
 // Postings are typed arrays; a removed entry is only flagged dead and the arrays are
 // compacted once enough of them are, so edits cost little and 100k entries fit in memory.
+import { readFileSync } from 'node:fs';
 import type { Entry } from '../knowledge/index.ts';
 import { analyzeEntry, FieldWeights, TitleSlots, type EntryAnalysis, type FieldSlot } from './entry-fields.ts';
 import { defaultOperations } from './operations.ts';
 import { Homophones } from './homophones.ts';
+import { wordList } from './normalize.ts';
 import { charBigrams, inDictionary, isStopword } from './segment.ts';
 import type { AnalyzedQuery, Analyzer, Stage, StageHit } from './types.ts';
 
@@ -18,12 +20,20 @@ export interface Bm25Options {
   bigramWeight: number;
   /** Query weight of a lexicon synonym relative to the word the user typed. */
   expansionWeight: number;
-  /** Further factor for words of operation (办理, 补办, 查询 …): the matter's object says more about which matter is meant. */
+  /** Further factor for words of operation (办理, 补办, 查询 …) and offices (户政事务所, 车管所 …): the matter's object says more about which matter is meant. */
   actionWeight: number;
   /** Query weight of the synonyms of a word no indexed entry uses. */
   unseenExpansionWeight: number;
   /** Query weight of the facet wording (多少钱, 什么条件) and its synonyms. */
   facetWeight: number;
+}
+
+let offices: ReadonlySet<string> | undefined;
+
+/** The offices of lexicon/offices.txt, read once per process. */
+function officeWords(): ReadonlySet<string> {
+  offices ??= new Set(wordList(readFileSync(new URL('./lexicon/offices.txt', import.meta.url), 'utf8')));
+  return offices;
 }
 
 export const Bm25Defaults: Readonly<Bm25Options> = Object.freeze({ k1: 1.2, b: 0.75, titleB: 0.75, bigramWeight: 0.4, expansionWeight: 0.35, actionWeight: 0.5, unseenExpansionWeight: 0.7, facetWeight: 0.6 });
@@ -207,8 +217,12 @@ export class Bm25Index implements Stage {
   queryTerms(query: AnalyzedQuery): QueryTerm[] {
     const terms = new Map<string, QueryTerm>();
     const { actionWords } = defaultOperations();
+    const offices = officeWords();
+    // Search mode also cuts an office into its parts (户政事务所: 户政, 事务, 事务所 …): they weigh as lightly.
+    const officesSaid = query.tokens.filter((token) => offices.has(token));
+    const light = (word: string): boolean => actionWords.has(word) || officesSaid.some((office) => office.includes(word));
     const put = (term: string, weight: number, kind: QueryTerm['kind'], word = term): void => {
-      if (!terms.has(term)) terms.set(term, { term, weight: actionWords.has(word) ? weight * this.options.actionWeight : weight, kind });
+      if (!terms.has(term)) terms.set(term, { term, weight: light(word) ? weight * this.options.actionWeight : weight, kind });
     };
     for (const token of query.tokens) put(token, 1, 'word');
     for (const gram of charBigrams(query.text)) put(BigramPrefix + gram, this.options.bigramWeight, 'bigram', gram);

@@ -113,6 +113,11 @@ export function foldTerm(term: string): string {
   return simplify(term).simplified.replace(FULL_WIDTH, halfWidth).replace(IDEOGRAPHIC_SPACE, ' ').toLowerCase().trim();
 }
 
+/** The words of a word-list file (stopwords.txt, offices.txt): separated by whitespace, "#" starting a comment, folded. */
+export function wordList(source: string): string[] {
+  return source.split('\n').flatMap((line) => line.replace(/#.*/, '').split(/\s+/)).filter(Boolean).map(foldTerm);
+}
+
 /**
  * Text as retrieval compares it. A message that is only greeting or thanks
  * ("你好", "谢谢") normalises to '' — small-talk detection must look at `original`.

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import nodejieba from 'nodejieba';
 import { lexiconWords } from './lexicon.ts';
 import { facetCueWords } from './facets.ts';
-import { foldTerm } from './normalize.ts';
+import { foldTerm, wordList } from './normalize.ts';
 
 // jieba's dictionary frequencies: common words are in the 10^4–10^5 range. A
 // high frequency makes a domain word (补办, 港澳通行证, 身份正) win over a
@@ -38,13 +38,7 @@ function isDictionaryWord(word: string): boolean {
 
 function ensureLoaded(): void {
   if (loaded) return;
-  stopwords = new Set(
-    readFileSync(new URL('./lexicon/stopwords.txt', import.meta.url), 'utf8')
-      .split('\n')
-      .flatMap((line) => line.replace(/#.*/, '').split(/\s+/))
-      .filter(Boolean)
-      .map(foldTerm),
-  );
+  stopwords = new Set(wordList(readFileSync(new URL('./lexicon/stopwords.txt', import.meta.url), 'utf8')));
   for (const word of [...lexiconWords(), ...facetCueWords()]) {
     if (isDictionaryWord(word)) known.add(word);
   }
