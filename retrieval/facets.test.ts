@@ -15,6 +15,7 @@ const cases: Case[] = [
   ['中低收入戶應備文件為何', 'materials', '中低收入户'], // Taiwan officialese 應備文件
   ['复印件要几份', 'materials', '复印件'], // number of copies; the longer 要几份 wins over 复印件
   ['老人卡带啥去办', 'materials', '老人卡'], // colloquial 带啥
+  ['护照过期了要交哪些才料', 'materials', '护照'], // 才料: the lexicon's misspelling of 材料, inside the cue
 
   // conditions: who may apply
   ['外地户口能办居住证吗', 'conditions', '外地户口'], // eligibility; the applicant type stays in the query

@@ -3,6 +3,7 @@
 // The cue is taken out of the text so the retrieval query keeps only the subject.
 import { readFileSync } from 'node:fs';
 import { Facets, type Facet } from '../knowledge/index.ts';
+import { defaultLexicon, type Lexicon } from './lexicon.ts';
 import { foldTerm } from './normalize.ts';
 import type { FacetMatch } from './types.ts';
 
@@ -159,12 +160,32 @@ function best(occurrences: Occurrence[]): Occurrence | undefined {
   return top;
 }
 
+/**
+ * The table with each cue also spelt with the lexicon's misspellings of its words
+ * (哪些材料 as 哪些才料), so a slip inside the question wording still asks what it asks.
+ */
+function withMisspellings(table: CueTable, lexicon: Lexicon): CueTable {
+  const known = new Set(table.cues.map((c) => c.cue));
+  const extra: FacetCue[] = [];
+  for (const group of lexicon.groups) {
+    for (const [typo, meant] of group.typos) {
+      for (const cue of table.cues) {
+        const spelt = cue.cue.split(meant).join(typo);
+        if (spelt === cue.cue || known.has(spelt)) continue;
+        known.add(spelt);
+        extra.push({ ...cue, cue: spelt });
+      }
+    }
+  }
+  return { cues: [...table.cues, ...extra], problems: table.problems };
+}
+
 let shipped: { table: CueTable; detect: (text: string) => FacetMatch } | undefined;
 
 function shippedCues(): { table: CueTable; detect: (text: string) => FacetMatch } {
   if (!shipped) {
     const table = parseFacetCues(readFileSync(new URL('./lexicon/facets.txt', import.meta.url), 'utf8'));
-    shipped = { table, detect: createFacetDetector(table) };
+    shipped = { table, detect: createFacetDetector(withMisspellings(table, defaultLexicon())) };
   }
   return shipped;
 }
