@@ -29,6 +29,8 @@ const cases: Case[] = [
   ['身份证能不能邮寄', 'process', '身份证'], // a narrower cue wins over the "can I" wording, though shorter
   ['注册资本是不是得马上实缴', 'conditions', '注册资本'],
   ['助学金怎么申请，要啥条件', 'conditions', '助学金'], // 要啥条件 (4) ties 怎么申请 (4) and comes later
+  ['公积金每个月能提多少', 'conditions', '公积金'], // how much one may withdraw is a limit on the applicant
+  ['急诊住院的费用还能报吗', null, '费用'], // whether a cost is reimbursed, not a fee: the dialogue reads 能…吗 as conditions
   ['公积金贷款最多能贷多少', 'conditions', '公积金贷款'], // a limit is a restriction
 
   // fees
