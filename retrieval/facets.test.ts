@@ -82,6 +82,7 @@ const cases: Case[] = [
   ['可以網路申請嗎', 'online', ''], // Taiwan 網路 (not 网络) after 'tw' conversion
   ['结婚登记可以在网上预约吗', 'online', '结婚登记'], // booking online is the online channel …
   ['护照要预约吗', 'process', '护照'], // … whether one must book first is part of how it is done
+  ['签注能在自助机上自己弄吗', 'process', '签注'], // a machine in the hall is a way of doing it on site, not online
   ['预约离婚登记要满足啥条件', 'conditions', '离婚登记'], // 预约 inside the matter asks nothing
   ['怎么预约办理港澳通行证', 'online', '港澳通行证'], // booking is online in CONTRACTS.md
   ['护照能不能在网上办', 'online', '护照'],
