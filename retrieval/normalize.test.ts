@@ -57,7 +57,7 @@ describe('normalize', () => {
 
   it('reads written Cantonese function and question words as their Mandarin equivalents', () => {
     expect(normalize('身份证喺边度补办？').text).toBe('身份证在哪里补办');
-    expect(normalize('护照要几多钱').text).toBe('护照要多少钱');
+    expect(normalize('护照要几多钱，要几耐').text).toBe('护照要多少钱 要多久');
     expect(normalize('社保卡唔见咗点算').text).toBe('社保卡不见了怎么办');
     expect(normalize('使唔使本人去').text).toBe('是否需要本人去');
     // Mandarin words with the same characters stay: 系统, 关系.
